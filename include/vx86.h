@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * vx86: a small x86 virtual machine monitor.
+ *
+ * This is the public interface of libvx86. The vx86 command is a thin user of it;
+ * tests, benchmarks and other programs drive the same machine through it.
+ */
+#ifndef VX86_H
+#define VX86_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/*
+ * Exit statuses of a run (DESIGN.md, "Guest ABI"). vx86's own statuses are even;
+ * a guest's isa-debug-exit write of v gives (v << 1) | 1, truncated to 8 bits
+ * as every process exit status is.
+ */
+enum vx86_status {
+	VX86_STATUS_HALTED = 0,  /* powered off, or halted for good */
+	VX86_STATUS_USAGE = 2,   /* usage or configuration error */
+	VX86_STATUS_CRASH = 4,   /* triple fault, internal error, unexpected exit */
+	VX86_STATUS_TIMEOUT = 6, /* --timeout expired */
+};
+
+enum vx86_engine_kind {
+	VX86_ENGINE_AUTO,
+	VX86_ENGINE_KVM,
+	VX86_ENGINE_EMU,
+};
+
+/* How a flat binary is entered; multiboot images are recognised by themselves. */
+enum vx86_entry {
+	VX86_ENTRY_NONE,      /* the image must be a multiboot kernel */
+	VX86_ENTRY_REAL,      /* 16-bit real mode */
+	VX86_ENTRY_PROTECTED, /* 32-bit protected mode, flat segments, paging off */
+	VX86_ENTRY_LONG,      /* 64-bit mode, vx86's GDT and identity page tables */
+};
+
+/* Trace event classes (--trace=...). */
+#define VX86_TRACE_EXIT (1u << 0)
+#define VX86_TRACE_IO (1u << 1)
+
+#define VX86_DEFAULT_RAM (128ull << 20)
+#define VX86_MIN_RAM (2ull << 20)
+#define VX86_MAX_RAM (3ull << 30) /* below the 32-bit MMIO window */
+
+struct vx86_config {
+	enum vx86_engine_kind engine;
+	uint64_t ram_size;   /* bytes; 0 means VX86_DEFAULT_RAM */
+	const char *image;   /* kernel or flat binary */
+	const char *cmdline; /* NULL: no --cmdline */
+	const char *initrd;  /* NULL: no module */
+	enum vx86_entry entry;
+	uint64_t load_addr; /* flat binaries only */
+	bool load_addr_set;
+	double timeout_sec; /* 0: none */
+	bool stats;
+	unsigned trace;   /* VX86_TRACE_* */
+	FILE *console;    /* guest output (COM1, port 0xE9); NULL: stdout */
+	int console_in;   /* guest input for COM1; -1: none */
+	FILE *log;        /* vx86's messages, traces, stats; NULL: stderr */
+};
+
+struct vx86_machine;
+
+/* Fill *cfg with the defaults (auto engine, 128 MiB, stdin/stdout/stderr). */
+void vx86_config_init(struct vx86_config *cfg);
+
+/*
+ * Build a machine: RAM, devices, the engine and the loaded image. Returns 0, or a
+ * negative errno after printing one message naming the file, engine or value.
+ */
+int vx86_machine_create(const struct vx86_config *cfg, struct vx86_machine **out);
+
+/* Run the guest to its end; returns an enum vx86_status or a debug-exit status. */
+int vx86_machine_run(struct vx86_machine *m);
+
+/* The engine the machine runs on ("kvm" or "emu"). */
+const char *vx86_machine_engine(const struct vx86_machine *m);
+
+void vx86_machine_destroy(struct vx86_machine *m);
+
+#endif

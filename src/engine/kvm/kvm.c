@@ -1,0 +1,403 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The kvm engine: one VM and one vCPU on /dev/kvm, driven only through the
+ * documented KVM API (Documentation/virt/kvm/api.rst). KVM runs the guest; every
+ * exit it hands to user space is translated into a struct vcpu_exit for the vCPU
+ * model's handler table.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/kvm.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "engine/engine.h"
+#include "kvm_state.h"
+
+#define KVM_DEVICE "/dev/kvm"
+
+/* Real-mode support on VMX without unrestricted guest needs 3 pages for a TSS. */
+#define KVM_TSS_ADDR 0xfffbd000u
+
+/* The signal that interrupts KVM_RUN for a kick; its handler does nothing. */
+#define KVM_KICK_SIGNAL SIGUSR1
+
+struct kvm_engine {
+	int kvm_fd, vm_fd, vcpu_fd;
+	struct kvm_run *run;
+	size_t run_size;
+	pthread_t thread; /* the thread that last called run, for kicks */
+	struct engine_mem mem[ENGINE_MAX_MEM];
+	unsigned nmem;
+	FILE *log;
+};
+
+static int kvm_fail(FILE *log, const char *what)
+{
+	int err = errno;
+
+	fprintf(log, "vx86: kvm: %s: %s\n", what, strerror(err));
+	return -err;
+}
+
+static int kvm_probe(char *why, size_t len)
+{
+	int fd = open(KVM_DEVICE, O_RDWR | O_CLOEXEC);
+
+	if (fd < 0) {
+		snprintf(why, len, "%s: %s", KVM_DEVICE, strerror(errno));
+		return -errno;
+	}
+	int version = ioctl(fd, KVM_GET_API_VERSION, 0);
+
+	close(fd);
+	if (version != KVM_API_VERSION) {
+		snprintf(why, len, "%s: KVM API version %d, vx86 needs %d", KVM_DEVICE, version,
+			 KVM_API_VERSION);
+		return -ENOTSUP;
+	}
+	return 0;
+}
+
+/* Capabilities vx86 cannot run without; each is named when missing. */
+static int kvm_check_caps(struct kvm_engine *k)
+{
+	static const struct {
+		int cap;
+		const char *name;
+	} required[] = {
+		{KVM_CAP_USER_MEMORY, "KVM_CAP_USER_MEMORY"},
+		{KVM_CAP_EXT_CPUID, "KVM_CAP_EXT_CPUID"},
+		{KVM_CAP_IMMEDIATE_EXIT, "KVM_CAP_IMMEDIATE_EXIT"},
+	};
+
+	for (size_t i = 0; i < sizeof(required) / sizeof(required[0]); i++) {
+		if (ioctl(k->kvm_fd, KVM_CHECK_EXTENSION, required[i].cap) <= 0) {
+			fprintf(k->log, "vx86: kvm: %s lacks %s, which vx86 needs\n", KVM_DEVICE,
+				required[i].name);
+			return -ENOTSUP;
+		}
+	}
+	return 0;
+}
+
+static int kvm_set_memory(struct kvm_engine *k, const struct engine_config *cfg)
+{
+	for (unsigned i = 0; i < cfg->nmem; i++) {
+		struct kvm_userspace_memory_region r = {
+			.slot = i,
+			.guest_phys_addr = cfg->mem[i].gpa,
+			.memory_size = cfg->mem[i].size,
+			.userspace_addr = (uintptr_t)cfg->mem[i].host,
+		};
+
+		if (ioctl(k->vm_fd, KVM_SET_USER_MEMORY_REGION, &r) < 0)
+			return kvm_fail(k->log, "KVM_SET_USER_MEMORY_REGION");
+		k->mem[i] = cfg->mem[i];
+	}
+	k->nmem = cfg->nmem;
+	return 0;
+}
+
+/*
+ * CPUID: what KVM supports on this host, set before anything that depends on it
+ * (SREGS and MSR checks consult the guest CPUID). The table grows until it fits.
+ */
+static int kvm_set_cpuid(struct kvm_engine *k)
+{
+	struct kvm_cpuid2 *c = NULL;
+	int ret;
+
+	for (unsigned n = 64; n <= 4096; n *= 2) {
+		free(c);
+		c = calloc(1, sizeof(*c) + n * sizeof(c->entries[0]));
+		if (!c)
+			return -ENOMEM;
+		c->nent = n;
+		ret = ioctl(k->kvm_fd, KVM_GET_SUPPORTED_CPUID, c);
+		if (ret == 0 || errno != E2BIG)
+			break;
+	}
+	if (ret < 0) {
+		ret = kvm_fail(k->log, "KVM_GET_SUPPORTED_CPUID");
+		free(c);
+		return ret;
+	}
+	if (ioctl(k->vcpu_fd, KVM_SET_CPUID2, c) < 0)
+		ret = kvm_fail(k->log, "KVM_SET_CPUID2");
+	free(c);
+	return ret;
+}
+
+static void kvm_kick_handler(int sig)
+{
+	(void)sig; /* Only here to make KVM_RUN return -EINTR. */
+}
+
+static int kvm_setup_vcpu(struct kvm_engine *k)
+{
+	struct sigaction sa = {.sa_handler = kvm_kick_handler};
+
+	k->vcpu_fd = ioctl(k->vm_fd, KVM_CREATE_VCPU, 0);
+	if (k->vcpu_fd < 0)
+		return kvm_fail(k->log, "KVM_CREATE_VCPU");
+	int size = ioctl(k->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
+
+	if (size < (int)sizeof(struct kvm_run))
+		return kvm_fail(k->log, "KVM_GET_VCPU_MMAP_SIZE");
+	k->run_size = size;
+	k->run = mmap(NULL, k->run_size, PROT_READ | PROT_WRITE, MAP_SHARED, k->vcpu_fd, 0);
+	if (k->run == MAP_FAILED) {
+		k->run = NULL;
+		return kvm_fail(k->log, "mmap of the vCPU run area");
+	}
+	/* No SA_RESTART: the kick must interrupt KVM_RUN. */
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(KVM_KICK_SIGNAL, &sa, NULL) < 0)
+		return kvm_fail(k->log, "sigaction");
+	return kvm_set_cpuid(k);
+}
+
+static void kvm_destroy(void *ctx)
+{
+	struct kvm_engine *k = ctx;
+
+	if (!k)
+		return;
+	if (k->run)
+		munmap(k->run, k->run_size);
+	if (k->vcpu_fd >= 0)
+		close(k->vcpu_fd);
+	if (k->vm_fd >= 0)
+		close(k->vm_fd);
+	if (k->kvm_fd >= 0)
+		close(k->kvm_fd);
+	free(k);
+}
+
+static int kvm_create(const struct engine_config *cfg, void **ctx)
+{
+	struct kvm_engine *k = calloc(1, sizeof(*k));
+	int ret;
+
+	if (!k)
+		return -ENOMEM;
+	k->log = cfg->log;
+	k->vm_fd = k->vcpu_fd = -1;
+	k->thread = pthread_self();
+	k->kvm_fd = open(KVM_DEVICE, O_RDWR | O_CLOEXEC);
+	if (k->kvm_fd < 0) {
+		ret = kvm_fail(k->log, KVM_DEVICE);
+		goto out;
+	}
+	ret = kvm_check_caps(k);
+	if (ret)
+		goto out;
+	k->vm_fd = ioctl(k->kvm_fd, KVM_CREATE_VM, 0);
+	if (k->vm_fd < 0) {
+		ret = kvm_fail(k->log, "KVM_CREATE_VM");
+		goto out;
+	}
+	/* api.rst: KVM_SET_TSS_ADDR is required on Intel hosts for real mode. */
+	if (ioctl(k->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_SET_TSS_ADDR) > 0 &&
+	    ioctl(k->vm_fd, KVM_SET_TSS_ADDR, KVM_TSS_ADDR) < 0) {
+		ret = kvm_fail(k->log, "KVM_SET_TSS_ADDR");
+		goto out;
+	}
+	ret = kvm_set_memory(k, cfg);
+	if (!ret)
+		ret = kvm_setup_vcpu(k);
+out:
+	if (ret) {
+		kvm_destroy(k);
+		return ret;
+	}
+	*ctx = k;
+	return 0;
+}
+
+static void kvm_exit_internal(struct kvm_engine *k, struct vcpu_exit *e)
+{
+	struct kvm_run *run = k->run;
+	struct exit_internal *in = &e->internal;
+
+	e->reason = EXIT_REASON_VX86_INTERNAL;
+	in->suberror = run->internal.suberror;
+	in->what = run->internal.suberror == KVM_INTERNAL_ERROR_EMULATION
+			   ? "KVM could not emulate an instruction"
+		   : run->internal.suberror == KVM_INTERNAL_ERROR_SIMUL_EX
+			   ? "exception while delivering an exception"
+		   : run->internal.suberror == KVM_INTERNAL_ERROR_DELIVERY_EV
+			   ? "exit while delivering an event"
+		   : run->internal.suberror == KVM_INTERNAL_ERROR_UNEXPECTED_EXIT_REASON
+			   ? "unexpected hardware exit reason"
+			   : "KVM internal error";
+	in->ndata = run->internal.ndata < 16 ? run->internal.ndata : 16;
+	for (uint32_t i = 0; i < in->ndata; i++)
+		in->data[i] = run->internal.data[i];
+}
+
+/* Translate kvm_run into the engine-independent exit record. */
+static void kvm_translate_exit(struct kvm_engine *k, struct vcpu_exit *e)
+{
+	struct kvm_run *run = k->run;
+
+	memset(e, 0, sizeof(*e));
+	e->engine_code = run->exit_reason;
+	switch (run->exit_reason) {
+	case KVM_EXIT_IO:
+		e->reason = EXIT_REASON_IO_INSTRUCTION;
+		e->io.port = run->io.port;
+		e->io.size = run->io.size;
+		e->io.in = run->io.direction == KVM_EXIT_IO_IN;
+		e->io.count = run->io.count;
+		e->io.string = run->io.count > 1;
+		e->io.data = (uint8_t *)run + run->io.data_offset;
+		break;
+	case KVM_EXIT_MMIO:
+		e->reason = EXIT_REASON_EPT_VIOLATION;
+		e->mmio.gpa = run->mmio.phys_addr;
+		e->mmio.size = run->mmio.len;
+		e->mmio.write = run->mmio.is_write;
+		e->mmio.data = run->mmio.data;
+		break;
+	case KVM_EXIT_HLT:
+		e->reason = EXIT_REASON_HLT;
+		break;
+	case KVM_EXIT_SHUTDOWN:
+		e->reason = EXIT_REASON_TRIPLE_FAULT;
+		break;
+	case KVM_EXIT_INTERNAL_ERROR:
+		kvm_exit_internal(k, e);
+		break;
+	case KVM_EXIT_FAIL_ENTRY:
+		e->reason = EXIT_REASON_VX86_INTERNAL;
+		e->internal.what = "VM entry failed (invalid guest state)";
+		e->internal.suberror = 0;
+		e->internal.ndata = 1;
+		e->internal.data[0] = run->fail_entry.hardware_entry_failure_reason;
+		break;
+	case KVM_EXIT_SYSTEM_EVENT:
+		e->reason = run->system_event.type == KVM_SYSTEM_EVENT_SHUTDOWN ? EXIT_REASON_VX86_POWEROFF
+			    : run->system_event.type == KVM_SYSTEM_EVENT_RESET ? EXIT_REASON_VX86_RESET
+									      : EXIT_REASON_VX86_UNEXPECTED;
+		break;
+	default:
+		e->reason = EXIT_REASON_VX86_UNEXPECTED;
+		break;
+	}
+}
+
+static int kvm_run_vcpu(void *ctx, struct vcpu_exit *e)
+{
+	struct kvm_engine *k = ctx;
+
+	k->thread = pthread_self();
+	/* IN and MMIO-read results were written in place into the run area by the handlers. */
+	if (ioctl(k->vcpu_fd, KVM_RUN, 0) < 0) {
+		if (errno == EINTR) {
+			k->run->immediate_exit = 0;
+			return -EINTR;
+		}
+		return kvm_fail(k->log, "KVM_RUN");
+	}
+	kvm_translate_exit(k, e);
+	return 0;
+}
+
+static void kvm_kick(void *ctx)
+{
+	struct kvm_engine *k = ctx;
+
+	/* api.rst: immediate_exit makes a KVM_RUN that has not yet entered return -EINTR. */
+	__atomic_store_n(&k->run->immediate_exit, 1, __ATOMIC_SEQ_CST);
+	pthread_kill(k->thread, KVM_KICK_SIGNAL);
+}
+
+static int kvm_get_state(void *ctx, struct vcpu_state *st)
+{
+	struct kvm_engine *k = ctx;
+	struct kvm_regs regs;
+	struct kvm_sregs sregs;
+
+	if (ioctl(k->vcpu_fd, KVM_GET_REGS, &regs) < 0)
+		return kvm_fail(k->log, "KVM_GET_REGS");
+	if (ioctl(k->vcpu_fd, KVM_GET_SREGS, &sregs) < 0)
+		return kvm_fail(k->log, "KVM_GET_SREGS");
+	memset(st, 0, sizeof(*st));
+	kvm_regs_to_state(&regs, st);
+	kvm_sregs_to_state(&sregs, st);
+	return 0;
+}
+
+static int kvm_set_state(void *ctx, const struct vcpu_state *st)
+{
+	struct kvm_engine *k = ctx;
+	struct kvm_regs regs;
+	struct kvm_sregs sregs;
+
+	/* Start from KVM's own sregs so fields vx86 does not model keep their values. */
+	if (ioctl(k->vcpu_fd, KVM_GET_SREGS, &sregs) < 0)
+		return kvm_fail(k->log, "KVM_GET_SREGS");
+	kvm_state_to_regs(st, &regs);
+	kvm_state_to_sregs(st, &sregs);
+	if (ioctl(k->vcpu_fd, KVM_SET_SREGS, &sregs) < 0)
+		return kvm_fail(k->log, "KVM_SET_SREGS");
+	if (ioctl(k->vcpu_fd, KVM_SET_REGS, &regs) < 0)
+		return kvm_fail(k->log, "KVM_SET_REGS");
+	return 0;
+}
+
+/* Copy from guest-physical memory; fails for addresses that are not RAM. */
+static int kvm_read_phys(struct kvm_engine *k, uint64_t gpa, void *buf, size_t len)
+{
+	for (unsigned i = 0; i < k->nmem; i++) {
+		const struct engine_mem *m = &k->mem[i];
+
+		if (gpa >= m->gpa && gpa - m->gpa < m->size && len <= m->size - (gpa - m->gpa)) {
+			memcpy(buf, (uint8_t *)m->host + (gpa - m->gpa), len);
+			return 0;
+		}
+	}
+	return -EFAULT;
+}
+
+static int kvm_read_linear(void *ctx, uint64_t la, void *buf, size_t len)
+{
+	struct kvm_engine *k = ctx;
+	uint8_t *out = buf;
+
+	/* Page by page: KVM_TRANSLATE walks the guest's page tables for one address. */
+	while (len) {
+		struct kvm_translation t = {.linear_address = la};
+		size_t chunk = 4096 - (la & 4095);
+
+		if (chunk > len)
+			chunk = len;
+		if (ioctl(k->vcpu_fd, KVM_TRANSLATE, &t) < 0 || !t.valid)
+			return -EFAULT;
+		if (kvm_read_phys(k, t.physical_address, out, chunk))
+			return -EFAULT;
+		la += chunk;
+		out += chunk;
+		len -= chunk;
+	}
+	return 0;
+}
+
+const struct engine_ops kvm_engine_ops = {
+	.name = "kvm",
+	.probe = kvm_probe,
+	.create = kvm_create,
+	.run = kvm_run_vcpu,
+	.get_state = kvm_get_state,
+	.set_state = kvm_set_state,
+	.read_linear = kvm_read_linear,
+	.kick = kvm_kick,
+	.destroy = kvm_destroy,
+};

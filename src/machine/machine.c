@@ -1,0 +1,352 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * One VM: guest RAM, the port and MMIO buses, the devices, the engine and the
+ * vCPU. It owns everything; nothing here is global (STYLE.md).
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "vx86.h"
+#include "boot/boot.h"
+#include "devices.h"
+#include "engine/engine.h"
+#include "vcpu/exit.h"
+
+struct watchdog {
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	bool running, done;
+	int fired; /* read by the run loop after a kick */
+};
+
+struct vx86_machine {
+	struct vx86_config cfg;
+	FILE *log;
+	struct guest_ram ram;
+	struct bus pio, mmio;
+	struct uart16550 com1;
+	struct debugcon debugcon;
+	struct debugexit debugexit;
+	const struct engine_ops *engine;
+	void *engine_ctx;
+	struct vcpu vcpu;
+	struct watchdog watchdog;
+};
+
+void vx86_config_init(struct vx86_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->engine = VX86_ENGINE_AUTO;
+	cfg->ram_size = VX86_DEFAULT_RAM;
+	cfg->console_in = 0;
+}
+
+/* The vcpu_env callbacks: the vCPU model reaches the machine only through these. */
+static void env_pio(void *ctx, uint16_t port, unsigned size, bool in, uint32_t *val)
+{
+	struct vx86_machine *m = ctx;
+	uint64_t v = *val;
+
+	if (in) {
+		bus_read(&m->pio, port, size, &v);
+		*val = (uint32_t)v;
+	} else {
+		bus_write(&m->pio, port, size, v);
+	}
+}
+
+static void env_mmio(void *ctx, uint64_t gpa, unsigned size, bool write, uint64_t *val)
+{
+	struct vx86_machine *m = ctx;
+
+	if (write)
+		bus_write(&m->mmio, gpa, size, *val);
+	else
+		bus_read(&m->mmio, gpa, size, val);
+}
+
+static int env_stop_requested(void *ctx)
+{
+	struct vx86_machine *m = ctx;
+
+	return debugexit_status(&m->debugexit);
+}
+
+static int env_get_state(void *ctx, struct vcpu_state *st)
+{
+	struct vx86_machine *m = ctx;
+
+	return m->engine->get_state(m->engine_ctx, st);
+}
+
+static int env_read_linear(void *ctx, uint64_t la, void *buf, size_t len)
+{
+	struct vx86_machine *m = ctx;
+
+	return m->engine->read_linear(m->engine_ctx, la, buf, len);
+}
+
+/* --engine=auto uses kvm when /dev/kvm works and says which engine it picked. */
+static int choose_engine(struct vx86_machine *m)
+{
+	char why[256] = "";
+
+	switch (m->cfg.engine) {
+	case VX86_ENGINE_EMU:
+		fprintf(m->log, "vx86: the emu engine is not available yet; use --engine=kvm\n");
+		return -ENOSYS;
+	case VX86_ENGINE_KVM:
+		if (kvm_engine_ops.probe(why, sizeof(why)) < 0) {
+			fprintf(m->log, "vx86: the kvm engine cannot run here: %s\n", why);
+			return -ENODEV;
+		}
+		break;
+	case VX86_ENGINE_AUTO:
+		if (kvm_engine_ops.probe(why, sizeof(why)) < 0) {
+			fprintf(m->log,
+				"vx86: no engine available: %s, and the emu engine is not "
+				"available yet\n",
+				why);
+			return -ENODEV;
+		}
+		fprintf(m->log, "vx86: using the kvm engine (/dev/kvm)\n");
+		break;
+	}
+	m->engine = &kvm_engine_ops;
+	return 0;
+}
+
+static int machine_alloc_ram(struct vx86_machine *m)
+{
+	uint64_t size = m->cfg.ram_size;
+
+	if (size < VX86_MIN_RAM || size > VX86_MAX_RAM || size % 4096) {
+		fprintf(m->log,
+			"vx86: guest RAM of %" PRIu64 " bytes is not supported (2 MiB to 3 GiB, "
+			"in whole 4 KiB pages)\n",
+			size);
+		return -EINVAL;
+	}
+	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+		       -1, 0);
+	if (p == MAP_FAILED) {
+		fprintf(m->log, "vx86: cannot allocate %" PRIu64 " MiB of guest RAM: %s\n", size >> 20,
+			strerror(errno));
+		return -ENOMEM;
+	}
+	m->ram.host = p;
+	m->ram.size = size;
+	return 0;
+}
+
+static int machine_add_devices(struct vx86_machine *m)
+{
+	FILE *console = m->cfg.console ? m->cfg.console : stdout;
+	int ret;
+
+	bus_init(&m->pio, "port");
+	bus_init(&m->mmio, "mmio");
+	if (m->cfg.trace & VX86_TRACE_IO)
+		m->pio.trace = m->mmio.trace = m->log;
+	ret = uart16550_init(&m->com1, &m->pio, COM1_BASE, console, m->cfg.console_in);
+	if (!ret)
+		ret = debugcon_init(&m->debugcon, &m->pio, DEBUGCON_PORT, console);
+	if (!ret)
+		ret = debugexit_init(&m->debugexit, &m->pio, DEBUG_EXIT_PORT);
+	return ret;
+}
+
+/* RAM as the engine maps it: below the legacy hole, and from 1 MiB to the end. */
+static void machine_mem_map(const struct vx86_machine *m, struct engine_config *ec)
+{
+	ec->mem[0] = (struct engine_mem){.gpa = 0, .size = LEGACY_HOLE_START, .host = m->ram.host};
+	ec->mem[1] = (struct engine_mem){
+		.gpa = LEGACY_HOLE_END,
+		.size = m->ram.size - LEGACY_HOLE_END,
+		.host = m->ram.host + LEGACY_HOLE_END,
+	};
+	ec->nmem = 2;
+}
+
+static int machine_start_vcpu(struct vx86_machine *m)
+{
+	struct boot_params bp = {
+		.image = m->cfg.image,
+		.cmdline = m->cfg.cmdline,
+		.initrd = m->cfg.initrd,
+		.entry = m->cfg.entry,
+		.load_addr = m->cfg.load_addr,
+		.load_addr_set = m->cfg.load_addr_set,
+	};
+	struct engine_config ec = {.log = m->log};
+	struct vcpu_state st;
+	int ret;
+
+	memset(&st, 0, sizeof(st));
+	ret = boot_load(&bp, &m->ram, &st, m->log);
+	if (ret)
+		return ret;
+	machine_mem_map(m, &ec);
+	ret = m->engine->create(&ec, &m->engine_ctx);
+	if (ret)
+		return ret;
+	return m->engine->set_state(m->engine_ctx, &st);
+}
+
+int vx86_machine_create(const struct vx86_config *cfg, struct vx86_machine **out)
+{
+	struct vx86_machine *m = calloc(1, sizeof(*m));
+	int ret;
+
+	if (!m)
+		return -ENOMEM;
+	m->cfg = *cfg;
+	m->log = cfg->log ? cfg->log : stderr;
+	ret = choose_engine(m);
+	if (!ret)
+		ret = machine_alloc_ram(m);
+	if (!ret)
+		ret = machine_add_devices(m);
+	if (!ret)
+		ret = machine_start_vcpu(m);
+	if (ret) {
+		vx86_machine_destroy(m);
+		return ret;
+	}
+	struct vcpu_env env = {
+		.ctx = m,
+		.pio = env_pio,
+		.mmio = env_mmio,
+		.stop_requested = env_stop_requested,
+		.get_state = env_get_state,
+		.read_linear = env_read_linear,
+	};
+	vcpu_init(&m->vcpu, &env, m->log);
+	m->vcpu.trace_exit = cfg->trace & VX86_TRACE_EXIT;
+	*out = m;
+	return 0;
+}
+
+const char *vx86_machine_engine(const struct vx86_machine *m)
+{
+	return m->engine->name;
+}
+
+static void *watchdog_main(void *arg)
+{
+	struct vx86_machine *m = arg;
+	struct watchdog *w = &m->watchdog;
+	struct timespec deadline;
+	double secs = m->cfg.timeout_sec;
+
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	deadline.tv_sec += (time_t)secs;
+	deadline.tv_nsec += (long)((secs - (double)(time_t)secs) * 1e9);
+	if (deadline.tv_nsec >= 1000000000L) {
+		deadline.tv_sec++;
+		deadline.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&w->lock);
+	while (!w->done) {
+		if (pthread_cond_timedwait(&w->cond, &w->lock, &deadline) == ETIMEDOUT) {
+			__atomic_store_n(&w->fired, 1, __ATOMIC_SEQ_CST);
+			m->engine->kick(m->engine_ctx);
+			break;
+		}
+	}
+	pthread_mutex_unlock(&w->lock);
+	return NULL;
+}
+
+static int watchdog_start(struct vx86_machine *m)
+{
+	struct watchdog *w = &m->watchdog;
+	pthread_condattr_t ca;
+
+	pthread_mutex_init(&w->lock, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&w->cond, &ca);
+	pthread_condattr_destroy(&ca);
+	if (pthread_create(&w->thread, NULL, watchdog_main, m) != 0) {
+		fprintf(m->log, "vx86: cannot start the --timeout timer thread\n");
+		return -EAGAIN;
+	}
+	w->running = true;
+	return 0;
+}
+
+static void watchdog_stop(struct vx86_machine *m)
+{
+	struct watchdog *w = &m->watchdog;
+
+	if (!w->running)
+		return;
+	pthread_mutex_lock(&w->lock);
+	w->done = true;
+	pthread_cond_signal(&w->cond);
+	pthread_mutex_unlock(&w->lock);
+	pthread_join(w->thread, NULL);
+	w->running = false;
+}
+
+static int machine_loop(struct vx86_machine *m)
+{
+	struct vcpu_exit e;
+
+	for (;;) {
+		int ret = m->engine->run(m->engine_ctx, &e);
+
+		if (ret == -EINTR) {
+			if (__atomic_load_n(&m->watchdog.fired, __ATOMIC_SEQ_CST)) {
+				fprintf(m->log, "vx86: timeout: the guest ran for %g s (--timeout)\n",
+					m->cfg.timeout_sec);
+				m->vcpu.stop_cause = "timeout";
+				return VX86_STATUS_TIMEOUT;
+			}
+			continue;
+		}
+		if (ret < 0) {
+			m->vcpu.stop_cause = "engine failure";
+			return VX86_STATUS_CRASH;
+		}
+		if (vcpu_handle_exit(&m->vcpu, &e) == EXIT_STOP)
+			return m->vcpu.stop_status;
+	}
+}
+
+int vx86_machine_run(struct vx86_machine *m)
+{
+	int status;
+
+	if (m->cfg.timeout_sec > 0 && watchdog_start(m) < 0)
+		return VX86_STATUS_USAGE;
+	status = machine_loop(m);
+	watchdog_stop(m);
+	if (m->cfg.stats) {
+		fprintf(m->log, "vx86: %s engine, stopped by %s, exit status %d\n", m->engine->name,
+			m->vcpu.stop_cause ? m->vcpu.stop_cause : "unknown", status);
+		exit_stats_print(&m->vcpu.stats, m->log);
+	}
+	fflush(m->cfg.console ? m->cfg.console : stdout);
+	return status;
+}
+
+void vx86_machine_destroy(struct vx86_machine *m)
+{
+	if (!m)
+		return;
+	watchdog_stop(m);
+	if (m->engine && m->engine_ctx)
+		m->engine->destroy(m->engine_ctx);
+	if (m->ram.host)
+		munmap(m->ram.host, m->ram.size);
+	free(m);
+}

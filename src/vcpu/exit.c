@@ -1,0 +1,259 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Exit dispatch: one handler table indexed by exit reason (spec/exits.md §5), in the
+ * shape of KVM's kvm_vmx_exit_handlers[]. A reason without a handler lands in
+ * handle_unexpected, which names the exit, dumps the registers and stops the guest:
+ * nothing a guest or an engine does may abort vx86.
+ */
+#include "exit.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+#include "vx86.h"
+
+typedef enum exit_action (*exit_handler)(struct vcpu *v, struct vcpu_exit *e);
+
+static const char *const reason_names[EXIT_REASON_MAX] = {
+	[EXIT_REASON_EXCEPTION_NMI] = "EXCEPTION_NMI",
+	[EXIT_REASON_EXTERNAL_INTERRUPT] = "EXTERNAL_INTERRUPT",
+	[EXIT_REASON_TRIPLE_FAULT] = "TRIPLE_FAULT",
+	[EXIT_REASON_CPUID] = "CPUID",
+	[EXIT_REASON_HLT] = "HLT",
+	[EXIT_REASON_CR_ACCESS] = "CR_ACCESS",
+	[EXIT_REASON_IO_INSTRUCTION] = "IO_INSTRUCTION",
+	[EXIT_REASON_MSR_READ] = "MSR_READ",
+	[EXIT_REASON_MSR_WRITE] = "MSR_WRITE",
+	[EXIT_REASON_INVALID_STATE] = "INVALID_STATE",
+	[EXIT_REASON_EPT_VIOLATION] = "MMIO",
+	[EXIT_REASON_XSETBV] = "XSETBV",
+	[EXIT_REASON_VX86_INTERNAL] = "INTERNAL_ERROR",
+	[EXIT_REASON_VX86_POWEROFF] = "POWEROFF",
+	[EXIT_REASON_VX86_RESET] = "RESET",
+	[EXIT_REASON_VX86_UNEXPECTED] = "UNEXPECTED",
+};
+
+const char *exit_reason_name(unsigned reason)
+{
+	if (reason < EXIT_REASON_MAX && reason_names[reason])
+		return reason_names[reason];
+	return "UNKNOWN";
+}
+
+void vcpu_init(struct vcpu *v, const struct vcpu_env *env, FILE *log)
+{
+	memset(v, 0, sizeof(*v));
+	v->env = *env;
+	v->log = log;
+	v->stop_status = -1;
+}
+
+static enum exit_action stop(struct vcpu *v, int status, const char *cause)
+{
+	v->stop_status = status;
+	v->stop_cause = cause;
+	return EXIT_STOP;
+}
+
+static void dump_registers(struct vcpu *v)
+{
+	struct vcpu_state st;
+
+	if (v->env.get_state(v->env.ctx, &st) == 0)
+		vcpu_state_dump(&st, v->log);
+	else
+		fprintf(v->log, "  (registers unavailable)\n");
+}
+
+/* After any device access: isa-debug-exit may have asked the machine to stop. */
+static enum exit_action after_device(struct vcpu *v)
+{
+	int status = v->env.stop_requested(v->env.ctx);
+
+	if (status >= 0)
+		return stop(v, status, "debug-exit");
+	return EXIT_RESUME;
+}
+
+static enum exit_action handle_io(struct vcpu *v, struct vcpu_exit *e)
+{
+	struct exit_io *io = &e->io;
+
+	/* A REP string instruction arrives as `count` items; each is one bus access. */
+	for (uint32_t i = 0; i < io->count; i++) {
+		uint8_t *item = io->data + (size_t)i * io->size;
+		uint32_t val = 0;
+
+		if (io->in) {
+			v->env.pio(v->env.ctx, io->port, io->size, true, &val);
+			memcpy(item, &val, io->size);
+		} else {
+			memcpy(&val, item, io->size);
+			v->env.pio(v->env.ctx, io->port, io->size, false, &val);
+			if (after_device(v) == EXIT_STOP)
+				return EXIT_STOP;
+		}
+	}
+	return after_device(v);
+}
+
+static enum exit_action handle_mmio(struct vcpu *v, struct vcpu_exit *e)
+{
+	struct exit_mmio *m = &e->mmio;
+	uint64_t val = 0;
+
+	if (m->size == 0 || m->size > 8) {
+		fprintf(v->log, "vx86: MMIO access of %u bytes at 0x%" PRIx64 " is not supported\n",
+			m->size, m->gpa);
+		dump_registers(v);
+		return stop(v, VX86_STATUS_CRASH, "bad MMIO size");
+	}
+	if (m->write)
+		memcpy(&val, m->data, m->size);
+	v->env.mmio(v->env.ctx, m->gpa, m->size, m->write, &val);
+	if (!m->write)
+		memcpy(m->data, &val, m->size);
+	return after_device(v);
+}
+
+/*
+ * HLT: with IF=0 and nothing pending the CPU can only leave HLT by NMI, SMI or
+ * INIT, none of which vx86 delivers yet, so the guest has halted for good. No
+ * device raises interrupts yet either, so HLT with IF=1 is final too; say so.
+ */
+static enum exit_action handle_hlt(struct vcpu *v, struct vcpu_exit *e)
+{
+	struct vcpu_state st;
+
+	(void)e;
+	if (v->env.get_state(v->env.ctx, &st) != 0)
+		return stop(v, VX86_STATUS_HALTED, "hlt");
+	if (st.rflags & RFLAGS_IF)
+		fprintf(v->log,
+			"vx86: guest halted at rip=0x%" PRIx64 " with interrupts enabled, but no "
+			"device can interrupt it yet; stopping\n",
+			st.rip);
+	return stop(v, VX86_STATUS_HALTED, "hlt");
+}
+
+static enum exit_action handle_triple_fault(struct vcpu *v, struct vcpu_exit *e)
+{
+	(void)e;
+	fprintf(v->log, "vx86: guest triple fault (shutdown); registers:\n");
+	dump_registers(v);
+	return stop(v, VX86_STATUS_CRASH, "triple fault");
+}
+
+static void print_insn_bytes(struct vcpu *v, const struct exit_internal *in)
+{
+	uint8_t bytes[15];
+	size_t n = in->insn_len;
+	struct vcpu_state st;
+
+	if (n) {
+		memcpy(bytes, in->insn, n);
+	} else if (v->env.get_state(v->env.ctx, &st) == 0 &&
+		   v->env.read_linear(v->env.ctx, st.seg[SEG_CS].base + st.rip, bytes,
+				      sizeof(bytes)) == 0) {
+		n = sizeof(bytes);
+	}
+	if (!n) {
+		fprintf(v->log, "  instruction bytes at rip: unavailable\n");
+		return;
+	}
+	fprintf(v->log, "  instruction bytes at rip:");
+	for (size_t i = 0; i < n; i++)
+		fprintf(v->log, " %02x", bytes[i]);
+	fprintf(v->log, "\n");
+}
+
+static enum exit_action handle_internal(struct vcpu *v, struct vcpu_exit *e)
+{
+	const struct exit_internal *in = &e->internal;
+
+	fprintf(v->log, "vx86: engine internal error: %s (suberror %u)\n",
+		in->what ? in->what : "unknown", in->suberror);
+	for (uint32_t i = 0; i < in->ndata && i < 16; i++)
+		fprintf(v->log, "  data[%u]=0x%" PRIx64 "\n", i, in->data[i]);
+	print_insn_bytes(v, in);
+	dump_registers(v);
+	return stop(v, VX86_STATUS_CRASH, "internal error");
+}
+
+static enum exit_action handle_poweroff(struct vcpu *v, struct vcpu_exit *e)
+{
+	(void)e;
+	return stop(v, VX86_STATUS_HALTED, "power off");
+}
+
+static enum exit_action handle_reset(struct vcpu *v, struct vcpu_exit *e)
+{
+	(void)e;
+	fprintf(v->log, "vx86: guest asked for a reset; vx86 stops instead of rebooting\n");
+	return stop(v, VX86_STATUS_HALTED, "reset");
+}
+
+static enum exit_action handle_unexpected(struct vcpu *v, struct vcpu_exit *e)
+{
+	fprintf(v->log, "vx86: unexpected exit %s (reason %u, engine code %u); registers:\n",
+		exit_reason_name(e->reason), (unsigned)e->reason, e->engine_code);
+	dump_registers(v);
+	return stop(v, VX86_STATUS_CRASH, "unexpected exit");
+}
+
+static const exit_handler handlers[EXIT_REASON_MAX] = {
+	[EXIT_REASON_TRIPLE_FAULT] = handle_triple_fault,
+	[EXIT_REASON_HLT] = handle_hlt,
+	[EXIT_REASON_IO_INSTRUCTION] = handle_io,
+	[EXIT_REASON_EPT_VIOLATION] = handle_mmio,
+	[EXIT_REASON_VX86_INTERNAL] = handle_internal,
+	[EXIT_REASON_VX86_POWEROFF] = handle_poweroff,
+	[EXIT_REASON_VX86_RESET] = handle_reset,
+};
+
+static void trace_exit(struct vcpu *v, const struct vcpu_exit *e)
+{
+	struct vcpu_state st;
+	uint64_t rip = 0;
+
+	if (v->env.get_state(v->env.ctx, &st) == 0)
+		rip = st.rip;
+	fprintf(v->log, "exit: %s rip=0x%" PRIx64, exit_reason_name(e->reason), rip);
+	if (e->reason == EXIT_REASON_IO_INSTRUCTION)
+		fprintf(v->log, " port=0x%04x size=%u %s count=%u", e->io.port, e->io.size,
+			e->io.in ? "in" : "out", e->io.count);
+	else if (e->reason == EXIT_REASON_EPT_VIOLATION)
+		fprintf(v->log, " addr=0x%" PRIx64 " size=%u %s", e->mmio.gpa, e->mmio.size,
+			e->mmio.write ? "write" : "read");
+	fprintf(v->log, "\n");
+}
+
+enum exit_action vcpu_handle_exit(struct vcpu *v, struct vcpu_exit *e)
+{
+	unsigned reason = e->reason;
+	exit_handler h = NULL;
+
+	if (reason < EXIT_REASON_MAX) {
+		v->stats.count[reason]++;
+		h = handlers[reason];
+	} else {
+		v->stats.count[EXIT_REASON_VX86_UNEXPECTED]++;
+	}
+	if (v->trace_exit)
+		trace_exit(v, e);
+	return (h ? h : handle_unexpected)(v, e);
+}
+
+void exit_stats_print(const struct exit_stats *s, FILE *out)
+{
+	uint64_t total = 0;
+
+	fprintf(out, "%-20s %12s\n", "exit reason", "count");
+	for (unsigned r = 0; r < EXIT_REASON_MAX; r++) {
+		if (!s->count[r])
+			continue;
+		fprintf(out, "%-20s %12" PRIu64 "\n", exit_reason_name(r), s->count[r]);
+		total += s->count[r];
+	}
+	fprintf(out, "%-20s %12" PRIu64 "\n", "total", total);
+}

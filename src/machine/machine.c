@@ -175,7 +175,8 @@ static void machine_mem_map(const struct vx86_machine *m, struct engine_config *
 	ec->nmem = 2;
 }
 
-static int machine_start_vcpu(struct vx86_machine *m)
+/* Load the image first, so a bad image is reported whatever the engine. */
+static int machine_load(struct vx86_machine *m, struct vcpu_state *st)
 {
 	struct boot_params bp = {
 		.image = m->cfg.image,
@@ -185,37 +186,42 @@ static int machine_start_vcpu(struct vx86_machine *m)
 		.load_addr = m->cfg.load_addr,
 		.load_addr_set = m->cfg.load_addr_set,
 	};
-	struct engine_config ec = {.log = m->log};
-	struct vcpu_state st;
-	int ret;
 
-	memset(&st, 0, sizeof(st));
-	ret = boot_load(&bp, &m->ram, &st, m->log);
+	memset(st, 0, sizeof(*st));
+	return boot_load(&bp, &m->ram, st, m->log);
+}
+
+static int machine_start_engine(struct vx86_machine *m, const struct vcpu_state *st)
+{
+	struct engine_config ec = {.log = m->log};
+	int ret = choose_engine(m);
+
 	if (ret)
 		return ret;
 	machine_mem_map(m, &ec);
 	ret = m->engine->create(&ec, &m->engine_ctx);
 	if (ret)
 		return ret;
-	return m->engine->set_state(m->engine_ctx, &st);
+	return m->engine->set_state(m->engine_ctx, st);
 }
 
 int vx86_machine_create(const struct vx86_config *cfg, struct vx86_machine **out)
 {
 	struct vx86_machine *m = calloc(1, sizeof(*m));
+	struct vcpu_state st;
 	int ret;
 
 	if (!m)
 		return -ENOMEM;
 	m->cfg = *cfg;
 	m->log = cfg->log ? cfg->log : stderr;
-	ret = choose_engine(m);
-	if (!ret)
-		ret = machine_alloc_ram(m);
+	ret = machine_alloc_ram(m);
 	if (!ret)
 		ret = machine_add_devices(m);
 	if (!ret)
-		ret = machine_start_vcpu(m);
+		ret = machine_load(m, &st);
+	if (!ret)
+		ret = machine_start_engine(m, &st);
 	if (ret) {
 		vx86_machine_destroy(m);
 		return ret;

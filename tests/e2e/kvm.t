@@ -1,0 +1,88 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# vx86 run on the kvm engine, end to end: exit statuses, console output, traces,
+# stats and crash reports, with tiny flat binaries written here byte by byte.
+. "$(dirname "$0")/lib.sh"
+
+if ! kvm_usable; then
+	echo "1..0 # SKIP /dev/kvm is not usable here (the kvm engine needs read/write access)"
+	exit 0
+fi
+K="--engine=kvm"
+
+# 32-bit protected mode: mov al,0x2a; out 0xf4,al  -> status (0x2a << 1) | 1 = 85
+flat exit42.bin '\260\052\346\364'
+run run $K --entry=protected "$TMP/exit42.bin"
+is_status 85 "debug-exit 0x2a gives status 85"
+
+# mov al,'H'; out 0xe9,al; mov dx,0x3f8; mov al,'i'; out dx,al; mov al,0; out 0xf4,al
+flat hi.bin '\260\110\346\351\146\272\370\003\260\151\356\260\000\346\364'
+run run $K --entry=protected "$TMP/hi.bin"
+is_status 1 "debug-exit 0 gives status 1"
+ok "$([ "$(cat "$TMP/out")" = "Hi" ]; echo $?)" "port 0xe9 and COM1 both write to stdout, in order"
+
+# cli; hlt -> halted for good, status 0, quietly
+flat hlt.bin '\372\364'
+run run $K --entry=protected "$TMP/hlt.bin"
+is_status 0 "HLT with interrupts disabled gives status 0"
+ok "$([ ! -s "$TMP/err" ]; echo $?)" "and prints nothing"
+
+# sti; hlt -> no interrupt source can wake it: status 0, and vx86 says why
+flat sti.bin '\373\364'
+run run $K --entry=protected "$TMP/sti.bin"
+is_status 0 "HLT with interrupts enabled gives status 0"
+like "$TMP/err" "interrupts enabled" "and vx86 explains the stop"
+
+# jmp $ -> --timeout
+flat loop.bin '\353\376'
+run run $K --timeout 1 --entry=protected "$TMP/loop.bin"
+is_status 6 "a guest that never stops hits --timeout with status 6"
+like "$TMP/err" "timeout" "and vx86 says so"
+
+# ud2 with the null IDT: #UD, #GP on the empty gate, #DF, then a triple fault
+flat ud2.bin '\017\013'
+run run $K --entry=protected "$TMP/ud2.bin"
+is_status 4 "a triple fault gives status 4"
+like "$TMP/err" "triple fault" "the report names the triple fault"
+like "$TMP/err" "rip=" "and dumps the registers"
+like "$TMP/err" "cr0=" "including the control registers"
+
+# in al,0x80; out 0xe9,al; out 0x80,al; cli; hlt: unclaimed ports read all ones
+flat unclaimed.bin '\344\200\346\351\346\200\372\364'
+run run $K --trace=io --entry=protected "$TMP/unclaimed.bin"
+is_status 0 "unclaimed port accesses do not stop the guest"
+ok "$([ "$(od -An -tx1 "$TMP/out" | tr -d ' ')" = ff ]; echo $?)" "an unclaimed port reads as 0xff"
+like "$TMP/err" "io: in port=0x0080 size=1 value=0xff (unclaimed)" "--trace=io shows the unclaimed read"
+like "$TMP/err" "io: out port=0x0080 size=1 value=0xff (unclaimed)" "--trace=io shows the dropped write"
+like "$TMP/err" "io: out port=0x00e9 size=1 value=0xff (debugcon)" "--trace=io names the device"
+
+run run $K --trace=exit --stats --entry=protected "$TMP/exit42.bin"
+like "$TMP/err" "exit: IO_INSTRUCTION" "--trace=exit prints each exit"
+like "$TMP/err" "exit reason" "--stats prints the table header"
+like "$TMP/err" "IO_INSTRUCTION" "--stats counts the I/O exit"
+like "$TMP/err" "stopped by debug-exit, exit status 85" "--stats says what stopped the guest"
+
+# Real mode: mov al,7; out 0xf4,al -> status 15
+flat real.bin '\260\007\346\364'
+run run $K --entry=real "$TMP/real.bin"
+is_status 15 "a flat binary runs in real mode"
+
+# Long mode: xor rax,rax; dec rax; shr rax,61; out 0xf4,al -> 7 -> status 15
+flat long.bin '\110\061\300\110\377\310\110\301\350\075\346\364'
+run run $K --entry=long "$TMP/long.bin"
+is_status 15 "a flat binary runs in 64-bit mode with 64-bit registers"
+
+run run --entry=protected "$TMP/exit42.bin"
+is_status 85 "--engine=auto runs the guest"
+like "$TMP/err" "using the kvm engine" "and says which engine it picked"
+
+run run $K --initrd "$TMP/no-such-initrd" "$GUESTS/hello.elf"
+is_status 2 "a missing --initrd exits 2"
+like "$TMP/err" "$TMP/no-such-initrd" "and names the file"
+
+run run $K --stats "$GUESTS/hello.elf"
+is_status 1 "the hello guest passes"
+like "$TMP/out" "SUMMARY:" "the hello guest prints its summary"
+like "$TMP/err" "IO_INSTRUCTION" "--stats counts its I/O exits"
+
+done_testing

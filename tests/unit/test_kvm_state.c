@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: MIT */
+/* The kvm engine's register conversions: every field survives a round trip. */
+#include <string.h>
+
+#include "engine/kvm/kvm_state.h"
+#include "tap.h"
+
+static struct vcpu_state sample(void)
+{
+	struct vcpu_state st;
+
+	memset(&st, 0, sizeof(st));
+	for (int i = 0; i < GPR_COUNT; i++)
+		st.gpr[i] = 0x1111111111111111ull * (uint64_t)(i + 1);
+	st.rip = 0xfffff00012345678ull;
+	st.rflags = 0x246;
+	for (int i = 0; i < SEG_COUNT; i++)
+		st.seg[i] = (struct segment){
+			.selector = (uint16_t)(0x10 * (i + 1)), .base = 0x1000ull * (i + 1),
+			.limit = 0xfffffu + (uint32_t)i, .type = (uint8_t)(i + 3), .s = i & 1,
+			.dpl = (uint8_t)(i & 3), .present = true, .avl = i == 2, .l = i == SEG_CS,
+			.db = i != SEG_CS, .g = i & 1, .unusable = i == SEG_LDTR};
+	st.gdt = (struct dtable){0x8000, 23};
+	st.idt = (struct dtable){0x9000, 0x7ff};
+	st.cr0 = 0x80000011;
+	st.cr2 = 0xdead000;
+	st.cr3 = 0x9000;
+	st.cr4 = 0x20;
+	st.cr8 = 3;
+	st.efer = 0x500;
+	return st;
+}
+
+static int seg_equal(const struct segment *a, const struct segment *b)
+{
+	return a->selector == b->selector && a->base == b->base && a->limit == b->limit &&
+	       a->type == b->type && a->s == b->s && a->dpl == b->dpl && a->present == b->present &&
+	       a->avl == b->avl && a->l == b->l && a->db == b->db && a->g == b->g &&
+	       a->unusable == b->unusable;
+}
+
+int main(void)
+{
+	struct vcpu_state in = sample(), out;
+	struct kvm_regs regs;
+	struct kvm_sregs sregs;
+
+	memset(&sregs, 0xa5, sizeof(sregs));
+	sregs.apic_base = 0xfee00900;
+	kvm_state_to_regs(&in, &regs);
+	kvm_state_to_sregs(&in, &sregs);
+	is_u64(regs.rax, in.gpr[GPR_RAX], "rax goes to kvm_regs.rax");
+	is_u64(regs.rsp, in.gpr[GPR_RSP], "rsp goes to kvm_regs.rsp");
+	is_u64(regs.r15, in.gpr[GPR_R15], "r15 goes to kvm_regs.r15");
+	is_u64(sregs.cs.selector, in.seg[SEG_CS].selector, "CS goes to sregs.cs");
+	is_u64(sregs.tr.base, in.seg[SEG_TR].base, "TR goes to sregs.tr");
+	is_u64(sregs.ldt.unusable, 1, "LDTR goes to sregs.ldt");
+	is_u64(sregs.apic_base, 0xfee00900, "apic_base is left to KVM");
+
+	memset(&out, 0, sizeof(out));
+	kvm_regs_to_state(&regs, &out);
+	kvm_sregs_to_state(&sregs, &out);
+	for (int i = 0; i < GPR_COUNT; i++)
+		is_u64(out.gpr[i], in.gpr[i], "gpr %d round-trips", i);
+	is_u64(out.rip, in.rip, "rip round-trips");
+	is_u64(out.rflags, in.rflags, "rflags round-trips");
+	for (int i = 0; i < SEG_COUNT; i++)
+		ok(seg_equal(&out.seg[i], &in.seg[i]),
+		   "segment %d round-trips with every hidden field", i);
+	ok(out.gdt.base == in.gdt.base && out.gdt.limit == in.gdt.limit, "GDTR round-trips");
+	ok(out.idt.base == in.idt.base && out.idt.limit == in.idt.limit, "IDTR round-trips");
+	is_u64(out.cr0, in.cr0, "cr0 round-trips");
+	is_u64(out.cr2, in.cr2, "cr2 round-trips");
+	is_u64(out.cr3, in.cr3, "cr3 round-trips");
+	is_u64(out.cr4, in.cr4, "cr4 round-trips");
+	is_u64(out.cr8, in.cr8, "cr8 round-trips");
+	is_u64(out.efer, in.efer, "efer round-trips");
+	return tap_done();
+}

@@ -28,6 +28,10 @@ static struct vcpu_state sample(void)
 	st.cr4 = 0x20;
 	st.cr8 = 3;
 	st.efer = 0x500;
+	for (int i = 0; i < 4; i++)
+		st.dr[i] = 0x1000ull * (uint64_t)(i + 1);
+	st.dr6 = 0xffff0ff0;
+	st.dr7 = 0x400;
 	return st;
 }
 
@@ -75,5 +79,14 @@ int main(void)
 	is_u64(out.cr4, in.cr4, "cr4 round-trips");
 	is_u64(out.cr8, in.cr8, "cr8 round-trips");
 	is_u64(out.efer, in.efer, "efer round-trips");
+
+	struct kvm_debugregs dregs;
+
+	kvm_state_to_debugregs(&in, &dregs);
+	kvm_debugregs_to_state(&dregs, &out);
+	for (int i = 0; i < 4; i++)
+		is_u64(out.dr[i], in.dr[i], "dr%d round-trips", i);
+	is_u64(out.dr6, in.dr6, "dr6 round-trips");
+	is_u64(out.dr7, in.dr7, "dr7 round-trips");
 	return tap_done();
 }

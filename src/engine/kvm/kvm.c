@@ -74,6 +74,7 @@ static int kvm_check_caps(struct kvm_engine *k)
 		{KVM_CAP_USER_MEMORY, "KVM_CAP_USER_MEMORY"},
 		{KVM_CAP_EXT_CPUID, "KVM_CAP_EXT_CPUID"},
 		{KVM_CAP_IMMEDIATE_EXIT, "KVM_CAP_IMMEDIATE_EXIT"},
+		{KVM_CAP_DEBUGREGS, "KVM_CAP_DEBUGREGS"},
 	};
 
 	for (size_t i = 0; i < sizeof(required) / sizeof(required[0]); i++) {
@@ -324,14 +325,18 @@ static int kvm_get_state(void *ctx, struct vcpu_state *st)
 	struct kvm_engine *k = ctx;
 	struct kvm_regs regs;
 	struct kvm_sregs sregs;
+	struct kvm_debugregs dregs;
 
 	if (ioctl(k->vcpu_fd, KVM_GET_REGS, &regs) < 0)
 		return kvm_fail(k->log, "KVM_GET_REGS");
 	if (ioctl(k->vcpu_fd, KVM_GET_SREGS, &sregs) < 0)
 		return kvm_fail(k->log, "KVM_GET_SREGS");
+	if (ioctl(k->vcpu_fd, KVM_GET_DEBUGREGS, &dregs) < 0)
+		return kvm_fail(k->log, "KVM_GET_DEBUGREGS");
 	memset(st, 0, sizeof(*st));
 	kvm_regs_to_state(&regs, st);
 	kvm_sregs_to_state(&sregs, st);
+	kvm_debugregs_to_state(&dregs, st);
 	return 0;
 }
 
@@ -340,6 +345,7 @@ static int kvm_set_state(void *ctx, const struct vcpu_state *st)
 	struct kvm_engine *k = ctx;
 	struct kvm_regs regs;
 	struct kvm_sregs sregs;
+	struct kvm_debugregs dregs = {0};
 
 	/* Start from KVM's own sregs so fields vx86 does not model keep their values. */
 	if (ioctl(k->vcpu_fd, KVM_GET_SREGS, &sregs) < 0)
@@ -350,6 +356,9 @@ static int kvm_set_state(void *ctx, const struct vcpu_state *st)
 		return kvm_fail(k->log, "KVM_SET_SREGS");
 	if (ioctl(k->vcpu_fd, KVM_SET_REGS, &regs) < 0)
 		return kvm_fail(k->log, "KVM_SET_REGS");
+	kvm_state_to_debugregs(st, &dregs);
+	if (ioctl(k->vcpu_fd, KVM_SET_DEBUGREGS, &dregs) < 0)
+		return kvm_fail(k->log, "KVM_SET_DEBUGREGS");
 	return 0;
 }
 

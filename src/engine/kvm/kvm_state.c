@@ -97,3 +97,18 @@ void kvm_state_to_sregs(const struct vcpu_state *st, struct kvm_sregs *s)
 	s->cr8 = st->cr8;
 	s->efer = st->efer;
 }
+
+void kvm_debugregs_to_state(const struct kvm_debugregs *d, struct vcpu_state *st)
+{
+	memcpy(st->dr, d->db, sizeof(st->dr));
+	st->dr6 = d->dr6;
+	st->dr7 = d->dr7;
+}
+
+void kvm_state_to_debugregs(const struct vcpu_state *st, struct kvm_debugregs *d)
+{
+	memset(d, 0, sizeof(*d));
+	memcpy(d->db, st->dr, sizeof(d->db));
+	d->dr6 = st->dr6;
+	d->dr7 = st->dr7;
+}

@@ -13,4 +13,7 @@ void kvm_state_to_regs(const struct vcpu_state *st, struct kvm_regs *r);
 /* Overwrites the fields vx86 models; leaves apic_base and interrupt_bitmap alone. */
 void kvm_state_to_sregs(const struct vcpu_state *st, struct kvm_sregs *s);
 
+void kvm_debugregs_to_state(const struct kvm_debugregs *d, struct vcpu_state *st);
+void kvm_state_to_debugregs(const struct vcpu_state *st, struct kvm_debugregs *d);
+
 #endif

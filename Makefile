@@ -47,9 +47,11 @@ $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
+# Test binaries alone in their directory (dependency files go under obj/), so
+# `prove build/tests/unit/*` works.
 $(BUILD)/tests/unit/%: tests/unit/%.c tests/unit/tap.h $(LIB)
-	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+	@mkdir -p $(@D) $(BUILD)/obj/tests/unit
+	$(CC) $(CPPFLAGS) -MF $(BUILD)/obj/tests/unit/$*.d $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
 # Guests are 32-bit multiboot ELF images assembled with the GNU toolchain, the
 # same files QEMU boots with -kernel.
@@ -80,4 +82,4 @@ format:
 clean:
 	rm -rf build
 
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(UNIT_BIN:=.d)
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(UNIT_SRC:tests/unit/%.c=$(BUILD)/obj/tests/unit/%.d)

@@ -18,9 +18,9 @@
  * as every process exit status is.
  */
 enum vx86_status {
-	VX86_STATUS_HALTED = 0,  /* powered off, or halted for good */
-	VX86_STATUS_USAGE = 2,   /* usage or configuration error */
-	VX86_STATUS_CRASH = 4,   /* triple fault, internal error, unexpected exit */
+	VX86_STATUS_HALTED = 0,	 /* powered off, or halted for good */
+	VX86_STATUS_USAGE = 2,	 /* usage or configuration error */
+	VX86_STATUS_CRASH = 4,	 /* triple fault, internal error, unexpected exit */
 	VX86_STATUS_TIMEOUT = 6, /* --timeout expired */
 };
 
@@ -40,11 +40,11 @@ enum vx86_entry {
 
 /* Trace event classes (--trace=...). */
 #define VX86_TRACE_EXIT (1u << 0)
-#define VX86_TRACE_IO (1u << 1)
+#define VX86_TRACE_IO	(1u << 1)
 
 #define VX86_DEFAULT_RAM (128ull << 20)
-#define VX86_MIN_RAM (2ull << 20)
-#define VX86_MAX_RAM (3ull << 30) /* below the 32-bit MMIO window */
+#define VX86_MIN_RAM	 (2ull << 20)
+#define VX86_MAX_RAM	 (3ull << 30) /* below the 32-bit MMIO window */
 
 struct vx86_config {
 	enum vx86_engine_kind engine;
@@ -57,10 +57,10 @@ struct vx86_config {
 	bool load_addr_set;
 	double timeout_sec; /* 0: none */
 	bool stats;
-	unsigned trace;   /* VX86_TRACE_* */
-	FILE *console;    /* guest output (COM1, port 0xE9); NULL: stdout */
-	int console_in;   /* guest input for COM1; -1: none */
-	FILE *log;        /* vx86's messages, traces, stats; NULL: stderr */
+	unsigned trace; /* VX86_TRACE_* */
+	FILE *console;	/* guest output (COM1, port 0xE9); NULL: stdout */
+	int console_in; /* guest input for COM1; -1: none */
+	FILE *log;	/* vx86's messages, traces, stats; NULL: stderr */
 };
 
 struct vx86_machine;

@@ -20,7 +20,7 @@ struct guest_ram {
 };
 
 #define LEGACY_HOLE_START 0xa0000ull /* VGA window, option and system ROMs */
-#define LEGACY_HOLE_END 0x100000ull
+#define LEGACY_HOLE_END	  0x100000ull
 
 /* True if [gpa, gpa + len) is RAM (inside size, outside the legacy hole). */
 int guest_ram_contains(const struct guest_ram *ram, uint64_t gpa, uint64_t len);
@@ -43,11 +43,9 @@ int multiboot_load(const struct boot_params *p, struct guest_ram *ram, struct vc
 		   FILE *log);
 
 /* Load a flat binary at p->load_addr, entered in mode p->entry. Same contract. */
-int flat_load(const struct boot_params *p, struct guest_ram *ram, struct vcpu_state *st,
-	      FILE *log);
+int flat_load(const struct boot_params *p, struct guest_ram *ram, struct vcpu_state *st, FILE *log);
 
 /* Dispatch: flat if p->entry != VX86_ENTRY_NONE, else multiboot. */
-int boot_load(const struct boot_params *p, struct guest_ram *ram, struct vcpu_state *st,
-	      FILE *log);
+int boot_load(const struct boot_params *p, struct guest_ram *ram, struct vcpu_state *st, FILE *log);
 
 #endif

@@ -27,7 +27,6 @@
 #define MB_FLAGS_KNOWN	    (MB_FLAG_PAGE_ALIGN | MB_FLAG_MEMORY_INFO | MB_FLAG_VIDEO_MODE)
 #define MB_FLAG_ADDRESS	    (1u << 16) /* the a.out kludge address fields are valid */
 
-
 /* 3.2: EAX at entry. */
 #define MB_BOOTLOADER_MAGIC 0x2badb002u
 

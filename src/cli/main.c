@@ -14,15 +14,14 @@
 
 #define VX86_VERSION "0.1.0"
 
-static const char usage_main[] =
-	"usage: vx86 <command> [options]\n"
-	"\n"
-	"commands:\n"
-	"  run IMAGE     boot a multiboot kernel or a flat binary\n"
-	"  help          show this text\n"
-	"  version       show the version\n"
-	"\n"
-	"'vx86 run --help' lists the options of run.\n";
+static const char usage_main[] = "usage: vx86 <command> [options]\n"
+				 "\n"
+				 "commands:\n"
+				 "  run IMAGE     boot a multiboot kernel or a flat binary\n"
+				 "  help          show this text\n"
+				 "  version       show the version\n"
+				 "\n"
+				 "'vx86 run --help' lists the options of run.\n";
 
 static const char usage_run[] =
 	"usage: vx86 run [options] IMAGE\n"
@@ -99,11 +98,25 @@ static int parse_size(const char *s, uint64_t *out)
 	if (errno || end == s || s[0] == '-')
 		return -1;
 	switch (*end) {
-	case 'k': case 'K': unit = 1ull << 10; end++; break;
-	case 'm': case 'M': unit = 1ull << 20; end++; break;
-	case 'g': case 'G': unit = 1ull << 30; end++; break;
-	case '\0': break;
-	default: return -1;
+	case 'k':
+	case 'K':
+		unit = 1ull << 10;
+		end++;
+		break;
+	case 'm':
+	case 'M':
+		unit = 1ull << 20;
+		end++;
+		break;
+	case 'g':
+	case 'G':
+		unit = 1ull << 30;
+		end++;
+		break;
+	case '\0':
+		break;
+	default:
+		return -1;
 	}
 	if (*end == 'i' || *end == 'B')
 		end += (*end == 'i' && end[1] == 'B') ? 2 : 1;
@@ -168,7 +181,8 @@ static int parse_run_option(int opt, const char *arg, struct vx86_config *cfg)
 		else if (!strcmp(arg, "long"))
 			cfg->entry = VX86_ENTRY_LONG;
 		else
-			return usage_error("unknown entry mode '%s' (real, protected or long)", arg);
+			return usage_error("unknown entry mode '%s' (real, protected or long)",
+					   arg);
 		return 0;
 	case OPT_LOAD_ADDR:
 		errno = 0;

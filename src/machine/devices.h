@@ -9,8 +9,8 @@
 
 #include "bus.h"
 
-#define COM1_BASE 0x3f8
-#define DEBUGCON_PORT 0xe9
+#define COM1_BASE	0x3f8
+#define DEBUGCON_PORT	0xe9
 #define DEBUG_EXIT_PORT 0xf4
 
 /*

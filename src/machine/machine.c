@@ -134,11 +134,11 @@ static int machine_alloc_ram(struct vx86_machine *m)
 			size);
 		return -EINVAL;
 	}
-	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
-		       -1, 0);
+	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (p == MAP_FAILED) {
-		fprintf(m->log, "vx86: cannot allocate %" PRIu64 " MiB of guest RAM: %s\n", size >> 20,
-			strerror(errno));
+		fprintf(m->log, "vx86: cannot allocate %" PRIu64 " MiB of guest RAM: %s\n",
+			size >> 20, strerror(errno));
 		return -ENOMEM;
 	}
 	m->ram.host = p;
@@ -312,7 +312,8 @@ static int machine_loop(struct vx86_machine *m)
 
 		if (ret == -EINTR) {
 			if (__atomic_load_n(&m->watchdog.fired, __ATOMIC_SEQ_CST)) {
-				fprintf(m->log, "vx86: timeout: the guest ran for %g s (--timeout)\n",
+				fprintf(m->log,
+					"vx86: timeout: the guest ran for %g s (--timeout)\n",
 					m->cfg.timeout_sec);
 				m->vcpu.stop_cause = "timeout";
 				return VX86_STATUS_TIMEOUT;

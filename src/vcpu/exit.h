@@ -27,9 +27,9 @@ enum exit_reason {
 	EXIT_REASON_EPT_VIOLATION = 48, /* vx86: an access to guest-physical MMIO */
 	EXIT_REASON_XSETBV = 55,
 	/* vx86's own reasons, above the VMX range. */
-	EXIT_REASON_VX86_INTERNAL = 96,   /* the engine could not go on */
-	EXIT_REASON_VX86_POWEROFF = 97,   /* the platform asked to power off */
-	EXIT_REASON_VX86_RESET = 98,      /* the platform asked to reset */
+	EXIT_REASON_VX86_INTERNAL = 96,	  /* the engine could not go on */
+	EXIT_REASON_VX86_POWEROFF = 97,	  /* the platform asked to power off */
+	EXIT_REASON_VX86_RESET = 98,	  /* the platform asked to reset */
 	EXIT_REASON_VX86_UNEXPECTED = 99, /* an engine exit vx86 does not model */
 	EXIT_REASON_MAX = 100
 };
@@ -41,7 +41,7 @@ struct exit_io {
 	bool in;
 	bool string;
 	uint32_t count; /* number of size-byte items in data */
-	uint8_t *data;  /* engine-owned: count * size bytes, little endian */
+	uint8_t *data;	/* engine-owned: count * size bytes, little endian */
 };
 
 /* A guest-physical access that is not RAM. */
@@ -103,7 +103,7 @@ struct vcpu {
 	FILE *log;
 	bool trace_exit;
 	struct exit_stats stats;
-	int stop_status;        /* valid after EXIT_STOP */
+	int stop_status;	/* valid after EXIT_STOP */
 	const char *stop_cause; /* short words for the trace and stats */
 };
 

@@ -11,14 +11,35 @@
 #include <stdio.h>
 
 enum gpr {
-	GPR_RAX, GPR_RCX, GPR_RDX, GPR_RBX, GPR_RSP, GPR_RBP, GPR_RSI, GPR_RDI,
-	GPR_R8, GPR_R9, GPR_R10, GPR_R11, GPR_R12, GPR_R13, GPR_R14, GPR_R15,
+	GPR_RAX,
+	GPR_RCX,
+	GPR_RDX,
+	GPR_RBX,
+	GPR_RSP,
+	GPR_RBP,
+	GPR_RSI,
+	GPR_RDI,
+	GPR_R8,
+	GPR_R9,
+	GPR_R10,
+	GPR_R11,
+	GPR_R12,
+	GPR_R13,
+	GPR_R14,
+	GPR_R15,
 	GPR_COUNT
 };
 
 /* Segment registers in the SDM's encoding order, then LDTR and TR. */
 enum seg {
-	SEG_ES, SEG_CS, SEG_SS, SEG_DS, SEG_FS, SEG_GS, SEG_LDTR, SEG_TR,
+	SEG_ES,
+	SEG_CS,
+	SEG_SS,
+	SEG_DS,
+	SEG_FS,
+	SEG_GS,
+	SEG_LDTR,
+	SEG_TR,
 	SEG_COUNT
 };
 
@@ -27,12 +48,12 @@ struct segment {
 	uint16_t selector;
 	uint64_t base;
 	uint32_t limit; /* byte granular: the limit after G scaling */
-	uint8_t type;   /* descriptor type, 4 bits */
-	bool s;         /* code/data (1) or system (0) */
+	uint8_t type;	/* descriptor type, 4 bits */
+	bool s;		/* code/data (1) or system (0) */
 	uint8_t dpl;
 	bool present;
 	bool avl;
-	bool l;  /* 64-bit code segment */
+	bool l;	 /* 64-bit code segment */
 	bool db; /* default operand size / big */
 	bool g;
 	bool unusable;
@@ -43,10 +64,10 @@ struct dtable {
 	uint16_t limit;
 };
 
-#define RFLAGS_CF (1ull << 0)
+#define RFLAGS_CF    (1ull << 0)
 #define RFLAGS_FIXED (1ull << 1) /* SDM 3.4.3: bit 1 always reads 1 */
-#define RFLAGS_IF (1ull << 9)
-#define RFLAGS_VM (1ull << 17)
+#define RFLAGS_IF    (1ull << 9)
+#define RFLAGS_VM    (1ull << 17)
 
 #define CR0_PE (1ull << 0)
 #define CR0_MP (1ull << 1)
@@ -60,16 +81,16 @@ struct dtable {
 #define CR0_CD (1ull << 30)
 #define CR0_PG (1ull << 31)
 
-#define CR4_PSE (1ull << 4)
-#define CR4_PAE (1ull << 5)
-#define CR4_PGE (1ull << 7)
+#define CR4_PSE	   (1ull << 4)
+#define CR4_PAE	   (1ull << 5)
+#define CR4_PGE	   (1ull << 7)
 #define CR4_OSFXSR (1ull << 9)
-#define CR4_LA57 (1ull << 12)
+#define CR4_LA57   (1ull << 12)
 
 #define EFER_SCE (1ull << 0)
 #define EFER_LME (1ull << 8)
 #define EFER_LMA (1ull << 10)
-#define EFER_NX (1ull << 11)
+#define EFER_NX	 (1ull << 11)
 
 struct vcpu_state {
 	uint64_t gpr[GPR_COUNT];

@@ -35,7 +35,7 @@ static inline int ok(int cond, const char *fmt, ...)
 	do {                                                                                       \
 		uint64_t got_ = (uint64_t)(got), want_ = (uint64_t)(want);                         \
 		if (!ok(got_ == want_, __VA_ARGS__))                                               \
-			printf("#   got 0x%" PRIx64 ", want 0x%" PRIx64 "\n", got_, want_);          \
+			printf("#   got 0x%" PRIx64 ", want 0x%" PRIx64 "\n", got_, want_);        \
 	} while (0)
 
 static inline int tap_done(void)

@@ -18,8 +18,8 @@ struct fake {
 		bool in;
 		uint32_t val;
 	} pio[16];
-	uint32_t in_value;    /* what every IN returns */
-	int stop_after_pio;   /* status requested once npio reaches stop_at, else -1 */
+	uint32_t in_value;  /* what every IN returns */
+	int stop_after_pio; /* status requested once npio reaches stop_at, else -1 */
 	unsigned stop_at;
 	uint64_t mmio_gpa, mmio_val;
 	bool mmio_write;
@@ -107,8 +107,9 @@ static void test_io(void)
 {
 	struct vcpu v;
 	uint8_t data[8] = {0x41};
-	struct vcpu_exit e = {.reason = EXIT_REASON_IO_INSTRUCTION,
-			      .io = {.port = 0x3f8, .size = 1, .in = false, .count = 1, .data = data}};
+	struct vcpu_exit e = {
+		.reason = EXIT_REASON_IO_INSTRUCTION,
+		.io = {.port = 0x3f8, .size = 1, .in = false, .count = 1, .data = data}};
 
 	setup(&v);
 	ok(vcpu_handle_exit(&v, &e) == EXIT_RESUME, "OUT resumes the guest");
@@ -121,8 +122,8 @@ static void test_io(void)
 	setup(&v);
 	fake.in_value = 0xbeef;
 	memset(data, 0, sizeof(data));
-	e.io = (struct exit_io){.port = 0x60, .size = 2, .in = true, .string = true, .count = 3,
-				.data = data};
+	e.io = (struct exit_io){
+		.port = 0x60, .size = 2, .in = true, .string = true, .count = 3, .data = data};
 	ok(vcpu_handle_exit(&v, &e) == EXIT_RESUME, "rep insw resumes");
 	ok(fake.npio == 3, "rep insw makes one bus access per item (%u)", fake.npio);
 	ok(data[0] == 0xef && data[1] == 0xbe && data[4] == 0xef && data[5] == 0xbe && data[6] == 0,
@@ -140,8 +141,9 @@ static void test_io_stop(void)
 {
 	struct vcpu v;
 	uint8_t data[4] = {1, 2, 3, 4};
-	struct vcpu_exit e = {.reason = EXIT_REASON_IO_INSTRUCTION,
-			      .io = {.port = 0xf4, .size = 1, .count = 4, .string = true, .data = data}};
+	struct vcpu_exit e = {
+		.reason = EXIT_REASON_IO_INSTRUCTION,
+		.io = {.port = 0xf4, .size = 1, .count = 4, .string = true, .data = data}};
 
 	setup(&v);
 	fake.stop_after_pio = 5;
@@ -167,7 +169,8 @@ static void test_mmio(void)
 	e.mmio.write = false;
 	e.mmio.size = 2;
 	vcpu_handle_exit(&v, &e);
-	ok(data[0] == 0x88 && data[1] == 0x77 && data[2] == 0, "MMIO read returns exactly size bytes");
+	ok(data[0] == 0x88 && data[1] == 0x77 && data[2] == 0,
+	   "MMIO read returns exactly size bytes");
 	e.mmio.size = 9;
 	ok(vcpu_handle_exit(&v, &e) == EXIT_STOP && v.stop_status == VX86_STATUS_CRASH,
 	   "an impossible MMIO size stops with status 4 instead of overflowing");
@@ -207,9 +210,10 @@ static void test_crashes(void)
 
 	setup(&v);
 	memcpy(fake.mem, "\x0f\x0b\x90", 3);
-	e = (struct vcpu_exit){.reason = EXIT_REASON_VX86_INTERNAL,
-			       .internal = {.what = "emulation failed", .suberror = 1, .ndata = 1,
-					    .data = {0x42}}};
+	e = (struct vcpu_exit){
+		.reason = EXIT_REASON_VX86_INTERNAL,
+		.internal = {
+			.what = "emulation failed", .suberror = 1, .ndata = 1, .data = {0x42}}};
 	ok(vcpu_handle_exit(&v, &e) == EXIT_STOP && v.stop_status == VX86_STATUS_CRASH,
 	   "internal error stops with status 4");
 	ok(strstr(logtext(), "emulation failed") && strstr(logtext(), "suberror 1") &&

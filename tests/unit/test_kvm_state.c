@@ -15,11 +15,18 @@ static struct vcpu_state sample(void)
 	st.rip = 0xfffff00012345678ull;
 	st.rflags = 0x246;
 	for (int i = 0; i < SEG_COUNT; i++)
-		st.seg[i] = (struct segment){
-			.selector = (uint16_t)(0x10 * (i + 1)), .base = 0x1000ull * (i + 1),
-			.limit = 0xfffffu + (uint32_t)i, .type = (uint8_t)(i + 3), .s = i & 1,
-			.dpl = (uint8_t)(i & 3), .present = true, .avl = i == 2, .l = i == SEG_CS,
-			.db = i != SEG_CS, .g = i & 1, .unusable = i == SEG_LDTR};
+		st.seg[i] = (struct segment){.selector = (uint16_t)(0x10 * (i + 1)),
+					     .base = 0x1000ull * (i + 1),
+					     .limit = 0xfffffu + (uint32_t)i,
+					     .type = (uint8_t)(i + 3),
+					     .s = i & 1,
+					     .dpl = (uint8_t)(i & 3),
+					     .present = true,
+					     .avl = i == 2,
+					     .l = i == SEG_CS,
+					     .db = i != SEG_CS,
+					     .g = i & 1,
+					     .unusable = i == SEG_LDTR};
 	st.gdt = (struct dtable){0x8000, 23};
 	st.idt = (struct dtable){0x9000, 0x7ff};
 	st.cr0 = 0x80000011;

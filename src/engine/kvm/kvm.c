@@ -284,9 +284,11 @@ static void kvm_translate_exit(struct kvm_engine *k, struct vcpu_exit *e)
 		e->internal.data[0] = run->fail_entry.hardware_entry_failure_reason;
 		break;
 	case KVM_EXIT_SYSTEM_EVENT:
-		e->reason = run->system_event.type == KVM_SYSTEM_EVENT_SHUTDOWN ? EXIT_REASON_VX86_POWEROFF
-			    : run->system_event.type == KVM_SYSTEM_EVENT_RESET ? EXIT_REASON_VX86_RESET
-									      : EXIT_REASON_VX86_UNEXPECTED;
+		e->reason = run->system_event.type == KVM_SYSTEM_EVENT_SHUTDOWN
+				    ? EXIT_REASON_VX86_POWEROFF
+			    : run->system_event.type == KVM_SYSTEM_EVENT_RESET
+				    ? EXIT_REASON_VX86_RESET
+				    : EXIT_REASON_VX86_UNEXPECTED;
 		break;
 	default:
 		e->reason = EXIT_REASON_VX86_UNEXPECTED;

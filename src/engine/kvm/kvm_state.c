@@ -7,7 +7,7 @@ void kvm_regs_to_state(const struct kvm_regs *r, struct vcpu_state *st)
 {
 	const uint64_t g[GPR_COUNT] = {
 		r->rax, r->rcx, r->rdx, r->rbx, r->rsp, r->rbp, r->rsi, r->rdi,
-		r->r8,  r->r9,  r->r10, r->r11, r->r12, r->r13, r->r14, r->r15,
+		r->r8,	r->r9,	r->r10, r->r11, r->r12, r->r13, r->r14, r->r15,
 	};
 
 	memcpy(st->gpr, g, sizeof(g));
@@ -20,11 +20,24 @@ void kvm_state_to_regs(const struct vcpu_state *st, struct kvm_regs *r)
 	const uint64_t *g = st->gpr;
 
 	*r = (struct kvm_regs){
-		.rax = g[GPR_RAX], .rcx = g[GPR_RCX], .rdx = g[GPR_RDX], .rbx = g[GPR_RBX],
-		.rsp = g[GPR_RSP], .rbp = g[GPR_RBP], .rsi = g[GPR_RSI], .rdi = g[GPR_RDI],
-		.r8 = g[GPR_R8],   .r9 = g[GPR_R9],   .r10 = g[GPR_R10], .r11 = g[GPR_R11],
-		.r12 = g[GPR_R12], .r13 = g[GPR_R13], .r14 = g[GPR_R14], .r15 = g[GPR_R15],
-		.rip = st->rip,    .rflags = st->rflags,
+		.rax = g[GPR_RAX],
+		.rcx = g[GPR_RCX],
+		.rdx = g[GPR_RDX],
+		.rbx = g[GPR_RBX],
+		.rsp = g[GPR_RSP],
+		.rbp = g[GPR_RBP],
+		.rsi = g[GPR_RSI],
+		.rdi = g[GPR_RDI],
+		.r8 = g[GPR_R8],
+		.r9 = g[GPR_R9],
+		.r10 = g[GPR_R10],
+		.r11 = g[GPR_R11],
+		.r12 = g[GPR_R12],
+		.r13 = g[GPR_R13],
+		.r14 = g[GPR_R14],
+		.r15 = g[GPR_R15],
+		.rip = st->rip,
+		.rflags = st->rflags,
 	};
 }
 
@@ -65,8 +78,17 @@ static struct kvm_segment to_kvm_segment(const struct segment *s)
 }
 
 /* KVM's kvm_sregs names the segments; vx86 indexes them in SDM order. */
-#define KVM_SEGMENTS(X) X(SEG_ES, es) X(SEG_CS, cs) X(SEG_SS, ss) X(SEG_DS, ds) \
-	X(SEG_FS, fs) X(SEG_GS, gs) X(SEG_LDTR, ldt) X(SEG_TR, tr)
+/* clang-format off */
+#define KVM_SEGMENTS(X) \
+	X(SEG_ES, es)   \
+	X(SEG_CS, cs)   \
+	X(SEG_SS, ss)   \
+	X(SEG_DS, ds)   \
+	X(SEG_FS, fs)   \
+	X(SEG_GS, gs)   \
+	X(SEG_LDTR, ldt) \
+	X(SEG_TR, tr)
+/* clang-format on */
 
 void kvm_sregs_to_state(const struct kvm_sregs *s, struct vcpu_state *st)
 {

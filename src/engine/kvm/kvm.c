@@ -238,6 +238,18 @@ static void kvm_exit_internal(struct kvm_engine *k, struct vcpu_exit *e)
 		   : run->internal.suberror == KVM_INTERNAL_ERROR_UNEXPECTED_EXIT_REASON
 			   ? "unexpected hardware exit reason"
 			   : "KVM internal error";
+	/*
+	 * api.rst: for an emulation failure, flags bit 0 says the instruction bytes
+	 * KVM fetched follow; they are what the user needs, not the raw words.
+	 */
+	if (run->internal.suberror == KVM_INTERNAL_ERROR_EMULATION && run->internal.ndata >= 3 &&
+	    (run->emulation_failure.flags & KVM_INTERNAL_ERROR_EMULATION_FLAG_INSTRUCTION_BYTES)) {
+		in->insn_len = run->emulation_failure.insn_size < sizeof(in->insn)
+				       ? run->emulation_failure.insn_size
+				       : sizeof(in->insn);
+		memcpy(in->insn, run->emulation_failure.insn_bytes, in->insn_len);
+		return;
+	}
 	in->ndata = run->internal.ndata < 16 ? run->internal.ndata : 16;
 	for (uint32_t i = 0; i < in->ndata; i++)
 		in->data[i] = run->internal.data[i];

@@ -57,14 +57,13 @@ uint64_t gdt_descriptor(const struct segment *s)
 	return d;
 }
 
-void gdt_write(struct guest_ram *ram, uint64_t gpa, const struct segment *code,
-	       const struct segment *data)
+void gdt_write(struct guest_ram *ram, const struct vcpu_state *st)
 {
-	uint8_t *p = ram->host + gpa;
+	uint8_t *p = ram->host + st->gdt.base;
 
 	put_le64(p, 0); /* SDM Vol. 3 3.5.1: entry 0 is the null descriptor */
-	put_le64(p + BOOT_SEL_CODE, gdt_descriptor(code));
-	put_le64(p + BOOT_SEL_DATA, gdt_descriptor(data));
+	put_le64(p + BOOT_SEL_CODE, gdt_descriptor(&st->seg[SEG_CS]));
+	put_le64(p + BOOT_SEL_DATA, gdt_descriptor(&st->seg[SEG_DS]));
 }
 
 void boot_state_reset(struct vcpu_state *st, uint8_t tss_type)

@@ -80,12 +80,9 @@ static void flat_enter_real(struct guest_ram *ram, struct vcpu_state *st, uint64
 
 static void flat_enter_protected(struct guest_ram *ram, struct vcpu_state *st, uint64_t addr)
 {
-	struct segment code = seg_flat32(BOOT_SEL_CODE, true);
-	struct segment data = seg_flat32(BOOT_SEL_DATA, false);
-
 	/* The multiboot machine state without EAX/EBX, and the same kind of GDT. */
-	gdt_write(ram, FLAT_GDT, &code, &data);
 	boot_state_prot32(st, addr, FLAT_GDT);
+	gdt_write(ram, st);
 }
 
 /* Identity-map the first 4 GiB with 2 MiB pages: PML4[0] -> PDPT[0..3] -> 4 PDs. */
@@ -105,17 +102,13 @@ static void flat_write_page_tables(struct guest_ram *ram)
 
 static void flat_enter_long(struct guest_ram *ram, struct vcpu_state *st, uint64_t addr)
 {
-	struct segment code = seg_flat32(BOOT_SEL_CODE, true);
-	struct segment data = seg_flat32(BOOT_SEL_DATA, false);
-
-	/* SDM Vol. 3 5.2.1: a 64-bit code segment has L = 1 and D = 0. */
-	code.l = true;
-	code.db = false;
-	memset(ram->host + FLAT_GDT, 0, FLAT_PML4 - FLAT_GDT);
-	gdt_write(ram, FLAT_GDT, &code, &data);
-	flat_write_page_tables(ram);
 	boot_state_prot32(st, addr, FLAT_GDT);
-	st->seg[SEG_CS] = code;
+	/* SDM Vol. 3 5.2.1: a 64-bit code segment has L = 1 and D = 0. */
+	st->seg[SEG_CS].l = true;
+	st->seg[SEG_CS].db = false;
+	memset(ram->host + FLAT_GDT, 0, FLAT_PML4 - FLAT_GDT);
+	gdt_write(ram, st);
+	flat_write_page_tables(ram);
 	/* SDM Vol. 3 9.8.5: IA-32e mode is PAE paging with EFER.LME, active (LMA). */
 	st->cr0 |= CR0_PG;
 	st->cr4 = CR4_PAE;

@@ -90,9 +90,12 @@ bool elf_is_elf(const struct boot_file *f);
 struct segment seg_real(uint16_t selector, bool code);
 struct segment seg_busy_tss(uint8_t type);
 uint64_t gdt_descriptor(const struct segment *s);
-/* Write null, code, data descriptors at gpa (BOOT_GDT_SIZE bytes, must be RAM). */
-void gdt_write(struct guest_ram *ram, uint64_t gpa, const struct segment *code,
-	       const struct segment *data);
+/*
+ * Write null, CS and DS descriptors made from st's own segment registers at
+ * st->gdt.base (BOOT_GDT_SIZE bytes, must be RAM), so the GDT in memory always
+ * matches the loaded segments.
+ */
+void gdt_write(struct guest_ram *ram, const struct vcpu_state *st);
 /* Zero *st, then the values every entry mode shares (RFLAGS, IDTR, LDTR, TR, fixed bits). */
 void boot_state_reset(struct vcpu_state *st, uint8_t tss_type);
 /* Multiboot-style 32-bit protected mode (Multiboot 0.6.96 section 3.2). */

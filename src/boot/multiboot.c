@@ -331,8 +331,6 @@ static void mb_write_info(struct guest_ram *ram, const struct boot_params *p,
 			  const struct mb_layout *l, size_t initrd_size)
 {
 	uint8_t *info = ram->host + l->info;
-	struct segment code = seg_flat32(BOOT_SEL_CODE, true);
-	struct segment data = seg_flat32(BOOT_SEL_DATA, false);
 
 	memset(info, 0, l->end - l->info);
 	put_le32(info + MBI_FLAGS, MBI_FLAG_MEMORY | MBI_FLAG_CMDLINE | MBI_FLAG_MODS |
@@ -361,7 +359,6 @@ static void mb_write_info(struct guest_ram *ram, const struct boot_params *p,
 	mb_write_mmap(ram, l->mmap);
 	put_le32(info + MBI_LOADER_NAME, (uint32_t)l->name);
 	memcpy(ram->host + l->name, MB_LOADER_NAME, sizeof(MB_LOADER_NAME));
-	gdt_write(ram, l->gdt, &code, &data);
 }
 
 int multiboot_load(const struct boot_params *p, struct guest_ram *ram, struct vcpu_state *st,
@@ -387,6 +384,7 @@ int multiboot_load(const struct boot_params *p, struct guest_ram *ram, struct vc
 			memcpy(ram->host + l.mod_start, rd.data, rd.size);
 		mb_write_info(ram, p, &l, rd.size);
 		boot_state_prot32(st, plan.entry, l.gdt);
+		gdt_write(ram, st);
 		st->gpr[GPR_RAX] = MB_BOOTLOADER_MAGIC;
 		st->gpr[GPR_RBX] = l.info;
 	}

@@ -38,9 +38,33 @@ enum vx86_entry {
 	VX86_ENTRY_LONG,      /* 64-bit mode, vx86's GDT and identity page tables */
 };
 
+/* --cpu: the CPU model (vendor, CPUID, which vendor's MSR rules apply). */
+enum vx86_cpu {
+	VX86_CPU_DEFAULT, /* emu: intel; kvm: the host's vendor */
+	VX86_CPU_INTEL,
+	VX86_CPU_AMD,
+};
+
+/* --msr-emulation (kvm engine): who decides guest MSR accesses. */
+enum vx86_msr_emulation {
+	VX86_MSR_KERNEL, /* KVM; only MSRs KVM does not know reach vx86 */
+	VX86_MSR_USER,	 /* vx86's model, for every MSR in its table */
+};
+
+/* --unknown-msr: a guest access to an MSR vx86 does not model. */
+enum vx86_unknown_msr {
+	VX86_UNKNOWN_MSR_GP,	 /* #GP(0) (default) */
+	VX86_UNKNOWN_MSR_IGNORE, /* reads return 0, writes are dropped */
+	VX86_UNKNOWN_MSR_LOG,	 /* as ignore, and report each index once */
+};
+
 /* Trace event classes (--trace=...). */
 #define VX86_TRACE_EXIT (1u << 0)
 #define VX86_TRACE_IO	(1u << 1)
+#define VX86_TRACE_MSR	(1u << 2)
+#define VX86_TRACE_CR	(1u << 3)
+#define VX86_TRACE_MODE (1u << 4)
+#define VX86_TRACE_ALL	0x1fu
 
 #define VX86_DEFAULT_RAM (128ull << 20)
 #define VX86_MIN_RAM	 (2ull << 20)
@@ -57,10 +81,14 @@ struct vx86_config {
 	bool load_addr_set;
 	double timeout_sec; /* 0: none */
 	bool stats;
-	unsigned trace; /* VX86_TRACE_* */
-	FILE *console;	/* guest output (COM1, port 0xE9); NULL: stdout */
-	int console_in; /* guest input for COM1; -1: none */
-	FILE *log;	/* vx86's messages, traces, stats; NULL: stderr */
+	enum vx86_cpu cpu;
+	enum vx86_msr_emulation msr_emulation;
+	enum vx86_unknown_msr unknown_msr;
+	unsigned trace;	  /* VX86_TRACE_* */
+	FILE *trace_json; /* trace events as JSON lines here instead of text; NULL: text */
+	FILE *console;	  /* guest output (COM1, port 0xE9); NULL: stdout */
+	int console_in;	  /* guest input for COM1; -1: none */
+	FILE *log;	  /* vx86's messages, traces, stats; NULL: stderr */
 };
 
 struct vx86_machine;
@@ -81,5 +109,11 @@ int vx86_machine_run(struct vx86_machine *m);
 const char *vx86_machine_engine(const struct vx86_machine *m);
 
 void vx86_machine_destroy(struct vx86_machine *m);
+
+/*
+ * `vx86 msrs`: print the MSR model's table for a CPU model (VX86_CPU_DEFAULT is
+ * intel): index, name, who may write it, save-list membership, notes.
+ */
+void vx86_msrs_print(enum vx86_cpu cpu, FILE *out);
 
 #endif

@@ -68,7 +68,11 @@ void gdt_write(struct guest_ram *ram, const struct vcpu_state *st)
 
 void boot_state_reset(struct vcpu_state *st, uint8_t tss_type)
 {
+	/* The entry state is registers on top of a RESET vCPU: MSRs keep their power-on values. */
+	struct msr_state msr = st->msr;
+
 	memset(st, 0, sizeof(*st));
+	st->msr = msr;
 	st->rflags = RFLAGS_FIXED; /* IF = 0, VM = 0 (Multiboot 3.2) */
 	/* A real-mode IVT at 0, the reset value (SDM Vol. 3 9.1.1, Table 9-1). */
 	st->idt.limit = 0x3ff;

@@ -96,7 +96,10 @@ uint64_t gdt_descriptor(const struct segment *s);
  * matches the loaded segments.
  */
 void gdt_write(struct guest_ram *ram, const struct vcpu_state *st);
-/* Zero *st, then the values every entry mode shares (RFLAGS, IDTR, LDTR, TR, fixed bits). */
+/*
+ * Zero the registers of *st (its MSR values stay), then the values every entry
+ * mode shares (RFLAGS, IDTR, LDTR, TR, fixed bits).
+ */
 void boot_state_reset(struct vcpu_state *st, uint8_t tss_type);
 /* Multiboot-style 32-bit protected mode (Multiboot 0.6.96 section 3.2). */
 void boot_state_prot32(struct vcpu_state *st, uint64_t eip, uint64_t gdt_base);

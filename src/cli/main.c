@@ -18,6 +18,7 @@ static const char usage_main[] = "usage: vx86 <command> [options]\n"
 				 "\n"
 				 "commands:\n"
 				 "  run IMAGE     boot a multiboot kernel or a flat binary\n"
+				 "  msrs          list the MSRs vx86 models and their rules\n"
 				 "  help          show this text\n"
 				 "  version       show the version\n"
 				 "\n"
@@ -32,6 +33,17 @@ static const char usage_run[] =
 	"options:\n"
 	"  --engine=auto|kvm|emu   engine to run on (default auto: kvm when /dev/kvm\n"
 	"                          works; the emu engine is not available yet)\n"
+	"  --cpu=intel|amd         CPU model: vendor, CPUID and vendor-specific MSR\n"
+	"                          rules (default: the host's vendor on kvm)\n"
+	"  --msr-emulation=kernel|user\n"
+	"                          kvm engine: who decides guest MSR accesses; with\n"
+	"                          user, every MSR in 'vx86 msrs' exits to vx86's\n"
+	"                          model (default kernel: KVM, and vx86 only for MSRs\n"
+	"                          KVM does not know)\n"
+	"  --unknown-msr=gp|ignore|log\n"
+	"                          a guest access to an MSR vx86 does not model: #GP\n"
+	"                          (default), or read 0 and drop writes, or the same\n"
+	"                          and report each MSR once\n"
 	"  -m SIZE                 guest RAM; plain numbers are MiB, or use a K/M/G\n"
 	"                          suffix (default 128M, 2M to 3G)\n"
 	"  --cmdline STR           kernel command line (the multiboot command line is\n"
@@ -42,9 +54,12 @@ static const char usage_run[] =
 	"  --load-addr ADDR        where a flat binary is loaded (default 0x7c00 for\n"
 	"                          real mode, 0x100000 otherwise)\n"
 	"  --timeout SEC           stop the guest after SEC seconds (exit status 6)\n"
-	"  --stats                 print a table of VM exits by reason at the end\n"
+	"  --stats                 print a table of VM exits by reason and of the\n"
+	"                          RDMSR/WRMSR accesses vx86 decided, at the end\n"
 	"  --trace=LIST            trace events to stderr; LIST is a comma list of\n"
-	"                          exit, io, all\n"
+	"                          exit, io, msr, cr, mode, all\n"
+	"  --trace-file FILE       write the traced events (all but io; all of them\n"
+	"                          without --trace) to FILE as JSON lines instead\n"
 	"  -h, --help              show this text\n"
 	"\n"
 	"exit status:\n"
@@ -63,6 +78,10 @@ enum {
 	OPT_TIMEOUT,
 	OPT_STATS,
 	OPT_TRACE,
+	OPT_TRACE_FILE,
+	OPT_CPU,
+	OPT_MSR_EMULATION,
+	OPT_UNKNOWN_MSR,
 };
 
 static const struct option run_options[] = {
@@ -74,6 +93,10 @@ static const struct option run_options[] = {
 	{"timeout", required_argument, NULL, OPT_TIMEOUT},
 	{"stats", no_argument, NULL, OPT_STATS},
 	{"trace", required_argument, NULL, OPT_TRACE},
+	{"trace-file", required_argument, NULL, OPT_TRACE_FILE},
+	{"cpu", required_argument, NULL, OPT_CPU},
+	{"msr-emulation", required_argument, NULL, OPT_MSR_EMULATION},
+	{"unknown-msr", required_argument, NULL, OPT_UNKNOWN_MSR},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
@@ -136,23 +159,82 @@ static int parse_trace(const char *list, unsigned *out)
 	strcpy(buf, list);
 	*out = 0;
 	for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-		if (!strcmp(t, "exit"))
-			*out |= VX86_TRACE_EXIT;
-		else if (!strcmp(t, "io"))
-			*out |= VX86_TRACE_IO;
-		else if (!strcmp(t, "all"))
-			*out |= VX86_TRACE_EXIT | VX86_TRACE_IO;
-		else
+		static const struct {
+			const char *name;
+			unsigned bits;
+		} classes[] = {
+			{"exit", VX86_TRACE_EXIT}, {"io", VX86_TRACE_IO},
+			{"msr", VX86_TRACE_MSR},   {"cr", VX86_TRACE_CR},
+			{"mode", VX86_TRACE_MODE}, {"all", VX86_TRACE_ALL},
+		};
+		size_t i = 0;
+
+		while (i < sizeof(classes) / sizeof(classes[0]) && strcmp(t, classes[i].name))
+			i++;
+		if (i == sizeof(classes) / sizeof(classes[0]))
 			return -1;
+		*out |= classes[i].bits;
 	}
 	return *out ? 0 : -1;
 }
+
+/* Index of arg in a NULL-terminated list of words, or -1. */
+static int word(const char *arg, const char *const *words)
+{
+	for (int i = 0; words[i]; i++)
+		if (!strcmp(arg, words[i]))
+			return i;
+	return -1;
+}
+
+static int parse_cpu(const char *arg, enum vx86_cpu *cpu)
+{
+	static const char *const names[] = {"intel", "amd", NULL};
+	int i = word(arg, names);
+
+	if (i < 0)
+		return usage_error("unknown CPU model '%s' (intel or amd)", arg);
+	*cpu = i == 0 ? VX86_CPU_INTEL : VX86_CPU_AMD;
+	return 0;
+}
+
+static int parse_msr_option(int opt, const char *arg, struct vx86_config *cfg)
+{
+	static const char *const emulation[] = {"kernel", "user", NULL};
+	static const char *const unknown[] = {"gp", "ignore", "log", NULL};
+	int i;
+
+	if (opt == OPT_MSR_EMULATION) {
+		i = word(arg, emulation);
+		if (i < 0)
+			return usage_error("unknown --msr-emulation '%s' (kernel or user)", arg);
+		cfg->msr_emulation = i == 0 ? VX86_MSR_KERNEL : VX86_MSR_USER;
+		return 0;
+	}
+	i = word(arg, unknown);
+	if (i < 0)
+		return usage_error("unknown --unknown-msr '%s' (gp, ignore or log)", arg);
+	cfg->unknown_msr = i == 0   ? VX86_UNKNOWN_MSR_GP
+			   : i == 1 ? VX86_UNKNOWN_MSR_IGNORE
+				    : VX86_UNKNOWN_MSR_LOG;
+	return 0;
+}
+
+static const char *trace_file;
 
 static int parse_run_option(int opt, const char *arg, struct vx86_config *cfg)
 {
 	char *end;
 
 	switch (opt) {
+	case OPT_CPU:
+		return parse_cpu(arg, &cfg->cpu);
+	case OPT_MSR_EMULATION:
+	case OPT_UNKNOWN_MSR:
+		return parse_msr_option(opt, arg, cfg);
+	case OPT_TRACE_FILE:
+		trace_file = arg;
+		return 0;
 	case OPT_ENGINE:
 		if (!strcmp(arg, "auto"))
 			cfg->engine = VX86_ENGINE_AUTO;
@@ -203,7 +285,8 @@ static int parse_run_option(int opt, const char *arg, struct vx86_config *cfg)
 		return 0;
 	case OPT_TRACE:
 		if (parse_trace(arg, &cfg->trace))
-			return usage_error("bad trace list '%s' (exit, io, all)", arg);
+			return usage_error("bad trace list '%s' (exit, io, msr, cr, mode, all)",
+					   arg);
 		return 0;
 	}
 	return VX86_STATUS_USAGE;
@@ -238,11 +321,61 @@ static int cmd_run(int argc, char **argv)
 	if (cfg.load_addr_set && cfg.entry == VX86_ENTRY_NONE)
 		return usage_error("%s", "--load-addr needs --entry (it is for flat binaries)");
 	cfg.image = argv[optind];
-	if (vx86_machine_create(&cfg, &m) < 0)
-		return VX86_STATUS_USAGE;
-	ret = vx86_machine_run(m);
-	vx86_machine_destroy(m);
+	if (trace_file) {
+		cfg.trace_json = fopen(trace_file, "w");
+		if (!cfg.trace_json) {
+			fprintf(stderr, "vx86: %s: cannot write the trace file: %s\n", trace_file,
+				strerror(errno));
+			return VX86_STATUS_USAGE;
+		}
+		if (!cfg.trace)
+			cfg.trace = VX86_TRACE_ALL & ~VX86_TRACE_IO;
+	}
+	if (vx86_machine_create(&cfg, &m) < 0) {
+		ret = VX86_STATUS_USAGE;
+	} else {
+		ret = vx86_machine_run(m);
+		vx86_machine_destroy(m);
+	}
+	if (cfg.trace_json)
+		fclose(cfg.trace_json);
 	return ret;
+}
+
+static const char usage_msrs[] =
+	"usage: vx86 msrs [--cpu=intel|amd]\n"
+	"\n"
+	"List the MSRs vx86's model implements for a CPU model (default intel): index,\n"
+	"name, who may write it, save-list membership, whether the CPU has it, and\n"
+	"the rule. With --msr-emulation=user the kvm engine sends guest accesses to\n"
+	"every one of them to this model.\n";
+
+static int cmd_msrs(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"cpu", required_argument, NULL, OPT_CPU},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	enum vx86_cpu cpu = VX86_CPU_DEFAULT;
+	int opt;
+
+	opterr = 0;
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
+		if (opt == 'h') {
+			fputs(usage_msrs, stdout);
+			return 0;
+		}
+		if (opt == '?' || opt == ':')
+			return usage_error("bad option '%s' for msrs", argv[optind - 1]);
+		if (parse_cpu(optarg, &cpu))
+			return VX86_STATUS_USAGE;
+	}
+	if (optind < argc)
+		return usage_error("unexpected argument '%s' to msrs", argv[optind]);
+	vx86_msrs_print(cpu, stdout);
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -255,6 +388,8 @@ int main(int argc, char **argv)
 
 	if (!strcmp(cmd, "run"))
 		return cmd_run(argc - 1, argv + 1);
+	if (!strcmp(cmd, "msrs"))
+		return cmd_msrs(argc - 1, argv + 1);
 	if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
 		fputs(usage_main, stdout);
 		return 0;

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "../vcpu/cpu_model.h"
 #include "../vcpu/exit.h"
 #include "../vcpu/state.h"
 
@@ -26,21 +27,37 @@ struct engine_config {
 	struct engine_mem mem[ENGINE_MAX_MEM];
 	unsigned nmem;
 	FILE *log;
+	int vendor;	     /* enum cpu_vendor the user asked for, or -1: the engine's default */
+	bool msr_user;	     /* --msr-emulation=user: every MSR vx86 models exits to it */
+	bool unknown_msr_gp; /* --unknown-msr=gp: unknown MSRs may fault where they are */
 };
 
 struct engine_ops {
 	const char *name;
 	/* Is this engine usable here? 0, or -errno with `why` filled for the user. */
 	int (*probe)(char *why, size_t len);
-	int (*create)(const struct engine_config *cfg, void **ctx);
 	/*
-	 * Run until the next exit and describe it in *e. Before running, completes
-	 * the previous exit (data the handler produced for an IN or MMIO read).
+	 * Create the VM and fill *cpu with the CPU model the guest will see (the
+	 * kvm engine derives it from the CPUID it gives KVM, and takes KVM's values
+	 * for the feature MSRs).
+	 */
+	int (*create)(const struct engine_config *cfg, struct cpu_model *cpu, void **ctx);
+	/*
+	 * Run until the next exit and describe it in *e. On entry *e is the previous
+	 * exit as the handlers left it (zeroed before the first run): the engine
+	 * completes it first (IN and MMIO-read data, RDMSR results, a fault to
+	 * deliver).
 	 * Returns 0, -EINTR after engine_ops.kick, or another -errno (printed).
 	 */
 	int (*run)(void *ctx, struct vcpu_exit *e);
+	/*
+	 * The whole state, including the MSR values the engine keeps; MSR fields it
+	 * does not keep are left as they are in *st (they are vx86's own).
+	 */
 	int (*get_state)(void *ctx, struct vcpu_state *st);
 	int (*set_state)(void *ctx, const struct vcpu_state *st);
+	/* One MSR value the model accepted: 0, -ENOENT if the engine does not keep it, -errno. */
+	int (*set_msr)(void *ctx, uint32_t index, uint64_t value);
 	/* Read guest memory at a linear address through the guest's translation. */
 	int (*read_linear)(void *ctx, uint64_t la, void *buf, size_t len);
 	/* From any thread: make the current or next run return -EINTR soon. */

@@ -17,6 +17,7 @@
 #include "devices.h"
 #include "engine/engine.h"
 #include "vcpu/exit.h"
+#include "vcpu/msr.h"
 
 struct watchdog {
 	pthread_t thread;
@@ -91,6 +92,30 @@ static int env_read_linear(void *ctx, uint64_t la, void *buf, size_t len)
 	struct vx86_machine *m = ctx;
 
 	return m->engine->read_linear(m->engine_ctx, la, buf, len);
+}
+
+static int env_read_phys(void *ctx, uint64_t gpa, void *buf, size_t len)
+{
+	struct vx86_machine *m = ctx;
+
+	if (!guest_ram_contains(&m->ram, gpa, len))
+		return -EFAULT;
+	memcpy(buf, m->ram.host + gpa, len);
+	return 0;
+}
+
+static int env_set_state(void *ctx, const struct vcpu_state *st)
+{
+	struct vx86_machine *m = ctx;
+
+	return m->engine->set_state(m->engine_ctx, st);
+}
+
+static int env_set_msr(void *ctx, uint32_t index, uint64_t value)
+{
+	struct vx86_machine *m = ctx;
+
+	return m->engine->set_msr(m->engine_ctx, index, value);
 }
 
 /* --engine=auto uses kvm when /dev/kvm works and says which engine it picked. */
@@ -191,24 +216,76 @@ static int machine_load(struct vx86_machine *m, struct vcpu_state *st)
 	return boot_load(&bp, &m->ram, st, m->log);
 }
 
-static int machine_start_engine(struct vx86_machine *m, const struct vcpu_state *st)
+static int machine_start_engine(struct vx86_machine *m, struct cpu_model *cpu)
 {
-	struct engine_config ec = {.log = m->log};
+	struct engine_config ec = {
+		.log = m->log,
+		.vendor = m->cfg.cpu == VX86_CPU_INTEL ? CPU_VENDOR_INTEL
+			  : m->cfg.cpu == VX86_CPU_AMD ? CPU_VENDOR_AMD
+						       : -1,
+		.msr_user = m->cfg.msr_emulation == VX86_MSR_USER,
+		.unknown_msr_gp = m->cfg.unknown_msr == VX86_UNKNOWN_MSR_GP,
+	};
 	int ret = choose_engine(m);
 
 	if (ret)
 		return ret;
 	machine_mem_map(m, &ec);
-	ret = m->engine->create(&ec, &m->engine_ctx);
-	if (ret)
-		return ret;
-	return m->engine->set_state(m->engine_ctx, st);
+	return m->engine->create(&ec, cpu, &m->engine_ctx);
+}
+
+static void machine_trace_init(struct vx86_machine *m)
+{
+	struct trace *t = &m->vcpu.trace;
+
+	/* TRACE_* and VX86_TRACE_* are the same bits. */
+	t->classes = m->cfg.trace;
+	t->text = m->cfg.trace_json ? NULL : m->log;
+	t->json = m->cfg.trace_json;
+}
+
+/*
+ * The vCPU starts at RESET (MSRs at their power-on values), takes the loader's
+ * entry registers, and is installed in the engine; reading it back picks up
+ * the values the engine keeps itself (KVM's TSC, feature MSRs).
+ */
+static int machine_init_vcpu(struct vx86_machine *m, const struct cpu_model *cpu,
+			     const struct vcpu_state *boot)
+{
+	struct vcpu *v = &m->vcpu;
+	struct vcpu_env env = {
+		.ctx = m,
+		.pio = env_pio,
+		.mmio = env_mmio,
+		.stop_requested = env_stop_requested,
+		.get_state = env_get_state,
+		.read_linear = env_read_linear,
+		.read_phys = env_read_phys,
+		.set_state = env_set_state,
+		.set_msr = env_set_msr,
+	};
+	struct msr_state msr;
+	int ret;
+
+	vcpu_init(v, &env, cpu, m->log);
+	msr = v->st.msr;
+	v->st = *boot;
+	v->st.msr = msr;
+	v->unknown_msr = m->cfg.unknown_msr == VX86_UNKNOWN_MSR_IGNORE ? UNKNOWN_MSR_IGNORE
+			 : m->cfg.unknown_msr == VX86_UNKNOWN_MSR_LOG  ? UNKNOWN_MSR_LOG
+								       : UNKNOWN_MSR_GP;
+	machine_trace_init(m);
+	ret = m->engine->set_state(m->engine_ctx, &v->st);
+	if (!ret)
+		ret = m->engine->get_state(m->engine_ctx, &v->st);
+	return ret;
 }
 
 int vx86_machine_create(const struct vx86_config *cfg, struct vx86_machine **out)
 {
 	struct vx86_machine *m = calloc(1, sizeof(*m));
-	struct vcpu_state st;
+	struct vcpu_state boot;
+	struct cpu_model cpu;
 	int ret;
 
 	if (!m)
@@ -219,23 +296,15 @@ int vx86_machine_create(const struct vx86_config *cfg, struct vx86_machine **out
 	if (!ret)
 		ret = machine_add_devices(m);
 	if (!ret)
-		ret = machine_load(m, &st);
+		ret = machine_load(m, &boot);
 	if (!ret)
-		ret = machine_start_engine(m, &st);
+		ret = machine_start_engine(m, &cpu);
+	if (!ret)
+		ret = machine_init_vcpu(m, &cpu, &boot);
 	if (ret) {
 		vx86_machine_destroy(m);
 		return ret;
 	}
-	struct vcpu_env env = {
-		.ctx = m,
-		.pio = env_pio,
-		.mmio = env_mmio,
-		.stop_requested = env_stop_requested,
-		.get_state = env_get_state,
-		.read_linear = env_read_linear,
-	};
-	vcpu_init(&m->vcpu, &env, m->log);
-	m->vcpu.trace_exit = cfg->trace & VX86_TRACE_EXIT;
 	*out = m;
 	return 0;
 }
@@ -305,7 +374,7 @@ static void watchdog_stop(struct vx86_machine *m)
 
 static int machine_loop(struct vx86_machine *m)
 {
-	struct vcpu_exit e;
+	struct vcpu_exit e = {0}; /* the engine completes the previous exit from it */
 
 	for (;;) {
 		int ret = m->engine->run(m->engine_ctx, &e);
@@ -356,4 +425,12 @@ void vx86_machine_destroy(struct vx86_machine *m)
 	if (m->ram.host)
 		munmap(m->ram.host, m->ram.size);
 	free(m);
+}
+
+void vx86_msrs_print(enum vx86_cpu cpu, FILE *out)
+{
+	struct cpu_model c;
+
+	cpu_model_init(&c, cpu == VX86_CPU_AMD ? CPU_VENDOR_AMD : CPU_VENDOR_INTEL);
+	msr_table_print(&c, out);
 }

@@ -10,7 +10,10 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "cpu_model.h"
+#include "model.h"
 #include "state.h"
+#include "trace.h"
 
 /* Exit reasons are VMX basic exit reasons (SDM Vol. 3C, Appendix C). */
 enum exit_reason {
@@ -52,6 +55,53 @@ struct exit_mmio {
 	uint8_t *data; /* engine-owned, size bytes */
 };
 
+/* RDMSR/WRMSR: the index is ECX (RCX[31:0]); WRMSR data is EDX:EAX. */
+struct exit_msr {
+	uint32_t index;
+	uint64_t data; /* WRMSR: the value; RDMSR: the result, filled by the handler */
+};
+
+/* Access types as in the VMX exit qualification, bits 5:4 (spec/cr.md §11). */
+enum cr_access_type {
+	CR_ACCESS_MOV_TO = 0,
+	CR_ACCESS_MOV_FROM = 1,
+	CR_ACCESS_CLTS = 2,
+	CR_ACCESS_LMSW = 3,
+};
+
+struct exit_cr {
+	uint8_t cr;   /* 0, 2, 3, 4 or 8 */
+	uint8_t type; /* enum cr_access_type */
+	uint8_t gpr;  /* MOV: the general register, enum gpr */
+	/*
+	 * MOV to CR: the register's value, already truncated to 32 bits outside
+	 * 64-bit mode; LMSW: the 16-bit source; MOV from CR: the result, filled by
+	 * the handler.
+	 */
+	uint64_t value;
+};
+
+struct exit_cpuid {
+	uint32_t leaf, subleaf; /* EAX, ECX */
+	uint32_t out[4];	/* EAX, EBX, ECX, EDX, filled by the handler */
+};
+
+struct exit_xsetbv {
+	uint32_t index; /* ECX */
+	uint64_t value; /* EDX:EAX */
+};
+
+/* An exception the handler wants delivered instead of completing the instruction. */
+struct exit_fault {
+	bool pending;
+	uint8_t vector; /* 13 = #GP, 6 = #UD */
+	bool has_error;
+	uint32_t error_code;
+};
+
+#define EXC_UD 6
+#define EXC_GP 13
+
 struct exit_internal {
 	const char *what;  /* engine's words for the failure */
 	uint32_t suberror; /* engine-specific code */
@@ -61,12 +111,25 @@ struct exit_internal {
 	uint8_t insn_len;
 };
 
+/*
+ * The exit record. The engine fills the reason and the decoded operands; the
+ * handler fills results (RDMSR data, MOV-from-CR value, CPUID leaves) or a
+ * fault, and the engine completes the instruction from them on its next run:
+ * on a fault it delivers the exception with RIP unchanged, otherwise it writes
+ * the results and skips insn_len bytes (vcpu_complete does this on a state).
+ */
 struct vcpu_exit {
 	enum exit_reason reason;
 	uint32_t engine_code; /* the engine's own exit code, for messages */
+	uint8_t insn_len;     /* length of the exiting instruction, when known */
+	struct exit_fault fault;
 	union {
 		struct exit_io io;
 		struct exit_mmio mmio;
+		struct exit_msr msr;
+		struct exit_cr cr;
+		struct exit_cpuid cpuid;
+		struct exit_xsetbv xsetbv;
 		struct exit_internal internal;
 	};
 };
@@ -92,22 +155,67 @@ struct vcpu_env {
 	int (*get_state)(void *ctx, struct vcpu_state *st);
 	/* Read guest memory at a linear address (for instruction bytes); 0 or -errno. */
 	int (*read_linear)(void *ctx, uint64_t la, void *buf, size_t len);
+	/* Read guest-physical memory (PAE PDPTEs); 0 or -errno. */
+	int (*read_phys)(void *ctx, uint64_t gpa, void *buf, size_t len);
+	/*
+	 * Install the state a handler changed (CR writes on engines that exit for
+	 * them). NULL if the engine never needs it.
+	 */
+	int (*set_state)(void *ctx, const struct vcpu_state *st);
+	/*
+	 * After the model accepted a WRMSR: give the engine the stored value if it
+	 * keeps that MSR too (kvm: KVM_SET_MSRS). 0, -ENOENT if the engine does not
+	 * keep it, or another -errno after printing a message naming the MSR.
+	 */
+	int (*set_msr)(void *ctx, uint32_t index, uint64_t value);
 };
 
 struct exit_stats {
 	uint64_t count[EXIT_REASON_MAX];
+	uint64_t rdmsr, wrmsr;		       /* accesses vx86's model decided */
+	uint64_t rdmsr_fault, wrmsr_fault;     /* ... of which the guest got #GP */
+	uint64_t rdmsr_unknown, wrmsr_unknown; /* ... to MSRs vx86 does not model */
 };
+
+/* --unknown-msr: what a guest access to an MSR vx86 does not model gets. */
+enum unknown_msr_policy {
+	UNKNOWN_MSR_GP,	    /* #GP(0), as hardware (default) */
+	UNKNOWN_MSR_IGNORE, /* reads return 0, writes are dropped */
+	UNKNOWN_MSR_LOG,    /* as ignore, and say so once per index */
+};
+
+#define VCPU_MAX_LOGGED_MSRS 256
 
 struct vcpu {
 	struct vcpu_env env;
 	FILE *log;
-	bool trace_exit;
+	struct trace trace;
 	struct exit_stats stats;
 	int stop_status;	/* valid after EXIT_STOP */
 	const char *stop_cause; /* short words for the trace and stats */
+	/* The model: its copy of the state, refreshed from the engine at each exit that needs it.
+	 */
+	struct vcpu_state st;
+	struct cpu_model cpu;
+	struct vcpu_model model;
+	enum unknown_msr_policy unknown_msr;
+	uint32_t logged_msrs[VCPU_MAX_LOGGED_MSRS]; /* UNKNOWN_MSR_LOG: indices already reported */
+	unsigned nlogged_msrs;
+	bool mode_known; /* TRACE_MODE: the mode at the previous exit */
+	enum cpu_mode mode;
 };
 
-void vcpu_init(struct vcpu *v, const struct vcpu_env *env, FILE *log);
+/* Set up a vCPU around a CPU model (copied); the state starts at RESET. */
+void vcpu_init(struct vcpu *v, const struct vcpu_env *env, const struct cpu_model *cpu, FILE *log);
+
+/*
+ * Complete an exit on a state, as an engine that keeps its state in a struct
+ * vcpu_state does: write the handler's results (RDMSR: EAX and EDX with the upper
+ * halves zeroed; MOV from CR: the register; CPUID: EAX..EDX) and skip insn_len
+ * bytes. Returns false, with the state untouched, when e->fault is pending: the
+ * engine delivers it and RIP stays on the instruction.
+ */
+bool vcpu_complete(struct vcpu_state *st, const struct vcpu_exit *e);
 
 /* Dispatch one exit through the handler table. */
 enum exit_action vcpu_handle_exit(struct vcpu *v, struct vcpu_exit *e);

@@ -94,7 +94,10 @@ static void setup(struct vcpu *v)
 	free(logbuf);
 	logbuf = NULL;
 	logfile = open_memstream(&logbuf, &loglen);
-	vcpu_init(v, &env, logfile);
+	struct cpu_model cpu;
+
+	cpu_model_init(&cpu, CPU_VENDOR_INTEL);
+	vcpu_init(v, &env, &cpu, logfile);
 }
 
 static const char *logtext(void)
@@ -233,8 +236,8 @@ static void test_crashes(void)
 static void test_unexpected(void)
 {
 	struct vcpu v;
-	unsigned reasons[] = {EXIT_REASON_CPUID, EXIT_REASON_VX86_UNEXPECTED, 77, EXIT_REASON_MAX,
-			      100000};
+	unsigned reasons[] = {14 /* INVLPG: no handler */, EXIT_REASON_VX86_UNEXPECTED, 77,
+			      EXIT_REASON_MAX, 100000};
 
 	for (size_t i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++) {
 		struct vcpu_exit e = {.reason = reasons[i], .engine_code = 123};
@@ -279,7 +282,7 @@ static void test_names_and_stats(void)
 	free(buf);
 
 	setup(&v);
-	v.trace_exit = true;
+	v.trace = (struct trace){.classes = TRACE_EXIT, .text = logfile};
 	fake.st.rip = 0x100010;
 	uint8_t d = 'x';
 	struct vcpu_exit e = {.reason = EXIT_REASON_IO_INSTRUCTION,

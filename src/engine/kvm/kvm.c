@@ -17,9 +17,8 @@
 #include <unistd.h>
 
 #include "engine/engine.h"
+#include "kvm_engine.h"
 #include "kvm_state.h"
-
-#define KVM_DEVICE "/dev/kvm"
 
 /* Real-mode support on VMX without unrestricted guest needs 3 pages for a TSS. */
 #define KVM_TSS_ADDR 0xfffbd000u
@@ -27,17 +26,7 @@
 /* The signal that interrupts KVM_RUN for a kick; its handler does nothing. */
 #define KVM_KICK_SIGNAL SIGUSR1
 
-struct kvm_engine {
-	int kvm_fd, vm_fd, vcpu_fd;
-	struct kvm_run *run;
-	size_t run_size;
-	pthread_t thread; /* the thread that last called run, for kicks */
-	struct engine_mem mem[ENGINE_MAX_MEM];
-	unsigned nmem;
-	FILE *log;
-};
-
-static int kvm_fail(FILE *log, const char *what)
+int kvm_fail(FILE *log, const char *what)
 {
 	int err = errno;
 
@@ -105,11 +94,42 @@ static int kvm_set_memory(struct kvm_engine *k, const struct engine_config *cfg)
 	return 0;
 }
 
+/* Leaf 0 and 0x80000000 spell the vendor in EBX, EDX, ECX. */
+static void set_vendor(struct kvm_cpuid2 *c, int vendor)
+{
+	const char *id = vendor == CPU_VENDOR_AMD ? "AuthenticAMD" : "GenuineIntel";
+
+	for (uint32_t i = 0; i < c->nent; i++) {
+		struct kvm_cpuid_entry2 *e = &c->entries[i];
+
+		if (e->function != 0 && (e->function != 0x80000000 || vendor != CPU_VENDOR_AMD))
+			continue;
+		memcpy(&e->ebx, id, 4);
+		memcpy(&e->edx, id + 4, 4);
+		memcpy(&e->ecx, id + 8, 4);
+	}
+}
+
+static void cpuid_to_model(const struct kvm_cpuid2 *c, struct cpu_model *cpu)
+{
+	static struct cpuid_entry e[CPU_MODEL_MAX_LEAVES];
+	unsigned n = 0;
+
+	for (uint32_t i = 0; i < c->nent && n < CPU_MODEL_MAX_LEAVES; i++) {
+		const struct kvm_cpuid_entry2 *k = &c->entries[i];
+
+		e[n++] =
+			(struct cpuid_entry){k->function, k->index, k->eax, k->ebx, k->ecx, k->edx};
+	}
+	cpu_model_from_cpuid(cpu, e, n);
+}
+
 /*
- * CPUID: what KVM supports on this host, set before anything that depends on it
- * (SREGS and MSR checks consult the guest CPUID). The table grows until it fits.
+ * CPUID: what KVM supports on this host (with the vendor --cpu asked for), set
+ * before anything that depends on it (SREGS and MSR checks consult the guest
+ * CPUID). The CPU model vx86's rules use is built from the same table.
  */
-static int kvm_set_cpuid(struct kvm_engine *k)
+static int kvm_set_cpuid(struct kvm_engine *k, int vendor, struct cpu_model *cpu)
 {
 	struct kvm_cpuid2 *c = NULL;
 	int ret;
@@ -129,8 +149,12 @@ static int kvm_set_cpuid(struct kvm_engine *k)
 		free(c);
 		return ret;
 	}
+	if (vendor >= 0)
+		set_vendor(c, vendor);
 	if (ioctl(k->vcpu_fd, KVM_SET_CPUID2, c) < 0)
 		ret = kvm_fail(k->log, "KVM_SET_CPUID2");
+	else
+		cpuid_to_model(c, cpu);
 	free(c);
 	return ret;
 }
@@ -140,7 +164,8 @@ static void kvm_kick_handler(int sig)
 	(void)sig; /* Only here to make KVM_RUN return -EINTR. */
 }
 
-static int kvm_setup_vcpu(struct kvm_engine *k)
+static int kvm_setup_vcpu(struct kvm_engine *k, const struct engine_config *cfg,
+			  struct cpu_model *cpu)
 {
 	struct sigaction sa = {.sa_handler = kvm_kick_handler};
 
@@ -161,7 +186,11 @@ static int kvm_setup_vcpu(struct kvm_engine *k)
 	sigemptyset(&sa.sa_mask);
 	if (sigaction(KVM_KICK_SIGNAL, &sa, NULL) < 0)
 		return kvm_fail(k->log, "sigaction");
-	return kvm_set_cpuid(k);
+	int ret = kvm_set_cpuid(k, cfg->vendor, cpu);
+
+	if (!ret)
+		ret = kvm_msr_setup(k, cfg, cpu);
+	return ret;
 }
 
 static void kvm_destroy(void *ctx)
@@ -181,7 +210,7 @@ static void kvm_destroy(void *ctx)
 	free(k);
 }
 
-static int kvm_create(const struct engine_config *cfg, void **ctx)
+static int kvm_create(const struct engine_config *cfg, struct cpu_model *cpu, void **ctx)
 {
 	struct kvm_engine *k = calloc(1, sizeof(*k));
 	int ret;
@@ -210,9 +239,10 @@ static int kvm_create(const struct engine_config *cfg, void **ctx)
 		ret = kvm_fail(k->log, "KVM_SET_TSS_ADDR");
 		goto out;
 	}
+	k->has_xcrs = ioctl(k->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_XCRS) > 0;
 	ret = kvm_set_memory(k, cfg);
 	if (!ret)
-		ret = kvm_setup_vcpu(k);
+		ret = kvm_setup_vcpu(k, cfg, cpu);
 out:
 	if (ret) {
 		kvm_destroy(k);
@@ -282,6 +312,16 @@ static void kvm_translate_exit(struct kvm_engine *k, struct vcpu_exit *e)
 	case KVM_EXIT_HLT:
 		e->reason = EXIT_REASON_HLT;
 		break;
+	case KVM_EXIT_X86_RDMSR:
+	case KVM_EXIT_X86_WRMSR:
+		/* api.rst: KVM waits for error/data in run->msr; kvm_complete_msr gives them. */
+		e->reason = run->exit_reason == KVM_EXIT_X86_RDMSR ? EXIT_REASON_MSR_READ
+								   : EXIT_REASON_MSR_WRITE;
+		e->insn_len = 2;
+		e->msr.index = run->msr.index;
+		e->msr.data = run->exit_reason == KVM_EXIT_X86_WRMSR ? run->msr.data : 0;
+		k->pending_msr_exit = run->exit_reason;
+		break;
 	case KVM_EXIT_SHUTDOWN:
 		e->reason = EXIT_REASON_TRIPLE_FAULT;
 		break;
@@ -308,12 +348,29 @@ static void kvm_translate_exit(struct kvm_engine *k, struct vcpu_exit *e)
 	}
 }
 
+/*
+ * api.rst, KVM_EXIT_X86_RDMSR/WRMSR: a nonzero error makes KVM inject #GP with
+ * RIP unchanged; otherwise KVM puts data in EDX:EAX (RDMSR) and skips the
+ * instruction.
+ */
+static void kvm_complete_msr(struct kvm_engine *k, const struct vcpu_exit *e)
+{
+	struct kvm_run *run = k->run;
+
+	run->msr.error = e->fault.pending ? 1 : 0;
+	if (k->pending_msr_exit == KVM_EXIT_X86_RDMSR && !e->fault.pending)
+		run->msr.data = e->msr.data;
+	k->pending_msr_exit = 0;
+}
+
 static int kvm_run_vcpu(void *ctx, struct vcpu_exit *e)
 {
 	struct kvm_engine *k = ctx;
 
 	k->thread = pthread_self();
 	/* IN and MMIO-read results were written in place into the run area by the handlers. */
+	if (k->pending_msr_exit)
+		kvm_complete_msr(k, e);
 	if (ioctl(k->vcpu_fd, KVM_RUN, 0) < 0) {
 		if (errno == EINTR) {
 			k->run->immediate_exit = 0;
@@ -347,11 +404,19 @@ static int kvm_get_state(void *ctx, struct vcpu_state *st)
 		return kvm_fail(k->log, "KVM_GET_SREGS");
 	if (ioctl(k->vcpu_fd, KVM_GET_DEBUGREGS, &dregs) < 0)
 		return kvm_fail(k->log, "KVM_GET_DEBUGREGS");
-	memset(st, 0, sizeof(*st));
 	kvm_regs_to_state(&regs, st);
 	kvm_sregs_to_state(&sregs, st);
 	kvm_debugregs_to_state(&dregs, st);
-	return 0;
+	if (k->has_xcrs) {
+		struct kvm_xcrs xcrs = {0};
+
+		if (ioctl(k->vcpu_fd, KVM_GET_XCRS, &xcrs) < 0)
+			return kvm_fail(k->log, "KVM_GET_XCRS");
+		for (uint32_t i = 0; i < xcrs.nr_xcrs && i < KVM_MAX_XCRS; i++)
+			if (xcrs.xcrs[i].xcr == 0)
+				st->xcr0 = xcrs.xcrs[i].value;
+	}
+	return kvm_msr_get_state(k, st);
 }
 
 static int kvm_set_state(void *ctx, const struct vcpu_state *st)
@@ -362,6 +427,7 @@ static int kvm_set_state(void *ctx, const struct vcpu_state *st)
 	struct kvm_debugregs dregs = {0};
 
 	/* Start from KVM's own sregs so fields vx86 does not model keep their values. */
+	/* (apic_base among them: it is written with the other MSRs below.) */
 	if (ioctl(k->vcpu_fd, KVM_GET_SREGS, &sregs) < 0)
 		return kvm_fail(k->log, "KVM_GET_SREGS");
 	kvm_state_to_regs(st, &regs);
@@ -373,7 +439,18 @@ static int kvm_set_state(void *ctx, const struct vcpu_state *st)
 	kvm_state_to_debugregs(st, &dregs);
 	if (ioctl(k->vcpu_fd, KVM_SET_DEBUGREGS, &dregs) < 0)
 		return kvm_fail(k->log, "KVM_SET_DEBUGREGS");
-	return 0;
+	if (k->has_xcrs) {
+		struct kvm_xcrs xcrs = {.nr_xcrs = 1, .xcrs[0] = {.xcr = 0, .value = st->xcr0}};
+
+		if (ioctl(k->vcpu_fd, KVM_SET_XCRS, &xcrs) < 0)
+			return kvm_fail(k->log, "KVM_SET_XCRS");
+	}
+	return kvm_msr_set_state(k, st);
+}
+
+static int kvm_set_msr(void *ctx, uint32_t index, uint64_t value)
+{
+	return kvm_msr_set_one(ctx, index, value);
 }
 
 /* Copy from guest-physical memory; fails for addresses that are not RAM. */
@@ -420,6 +497,7 @@ const struct engine_ops kvm_engine_ops = {
 	.run = kvm_run_vcpu,
 	.get_state = kvm_get_state,
 	.set_state = kvm_set_state,
+	.set_msr = kvm_set_msr,
 	.read_linear = kvm_read_linear,
 	.kick = kvm_kick,
 	.destroy = kvm_destroy,

@@ -1,0 +1,86 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# MSRs end to end: `vx86 msrs`, the MSR options of `vx86 run`, and the kvm
+# engine with --msr-emulation=user, where vx86's model decides guest MSR
+# accesses, with tiny flat binaries written here byte by byte.
+. "$(dirname "$0")/lib.sh"
+
+run msrs
+is_status 0 "'vx86 msrs' succeeds"
+for name in IA32_PAT LSTAR IA32_APIC_BASE IA32_MTRR_DEF_TYPE IA32_TSC_AUX EFER; do
+	like "$TMP/out" "$name" "'vx86 msrs' lists $name"
+done
+like "$TMP/out" "0x277 " "and gives indices"
+cp "$TMP/out" "$TMP/intel"
+run msrs --cpu=amd
+is_status 0 "'vx86 msrs --cpu=amd' succeeds"
+cmp -s "$TMP/out" "$TMP/intel"
+ok "$([ $? -ne 0 ]; echo $?)" "and differs from the intel model (vendor rules, CPUID gates)"
+run msrs --cpu=sparc
+is_status 2 "an unknown CPU model is a usage error"
+like "$TMP/err" "unknown CPU model 'sparc'" "and names it"
+run msrs --help
+is_status 0 "msrs --help succeeds"
+
+run run --help
+for opt in "--cpu=intel|amd" "--msr-emulation=kernel|user" "--unknown-msr=gp|ignore|log" \
+	"--trace-file FILE" "msr, cr, mode"; do
+	like "$TMP/out" "$opt" "run --help documents $opt"
+done
+run run --msr-emulation=both x.elf
+is_status 2 "a bad --msr-emulation is a usage error"
+like "$TMP/err" "unknown --msr-emulation 'both'" "and names the value"
+run run --unknown-msr=warn x.elf
+is_status 2 "a bad --unknown-msr is a usage error"
+like "$TMP/err" "unknown --unknown-msr 'warn'" "and names the value"
+run run --cpu=arm x.elf
+is_status 2 "a bad --cpu is a usage error"
+run run --trace-file "$TMP/no/such/dir/t.json" x.elf
+is_status 2 "an unwritable --trace-file is a usage error"
+like "$TMP/err" "$TMP/no/such/dir/t.json: cannot write the trace file" "and names the file"
+
+if ! kvm_usable; then
+	echo "# /dev/kvm is not usable here: the kvm engine checks are skipped"
+	done_testing
+	exit
+fi
+K="--engine=kvm --entry=protected"
+
+# mov ecx,0x12345678; rdmsr; mov ecx,0x12345678; rdmsr; mov al,0; out 0xf4,al
+flat unknown.bin '\271\170\126\064\022\017\062\271\170\126\064\022\017\062\260\000\346\364'
+run run $K --unknown-msr=gp "$TMP/unknown.bin"
+is_status 4 "--unknown-msr=gp: RDMSR of an MSR nobody models faults (no IDT: triple fault)"
+run run $K --unknown-msr=ignore "$TMP/unknown.bin"
+is_status 1 "--unknown-msr=ignore: the reads succeed and the guest runs to its debug-exit"
+ok "$([ ! -s "$TMP/err" ]; echo $?)" "and nothing is printed"
+run run $K --unknown-msr=log "$TMP/unknown.bin"
+is_status 1 "--unknown-msr=log: the reads succeed"
+ok "$([ "$(grep -c 'RDMSR 0x12345678' "$TMP/err")" = 1 ]; echo $?)" \
+	"and the MSR is reported once, for two reads"
+run run $K --msr-emulation=user --unknown-msr=log "$TMP/unknown.bin"
+is_status 1 "--unknown-msr applies with --msr-emulation=user too"
+
+# mov ecx,0x277; mov edx,0x00070406; mov eax,0x00070402; wrmsr; mov al,0; out 0xf4,al
+# PAT byte 0 = 2 is not a memory type: #GP (spec/msr.md §6.3).
+flat pat.bin '\271\167\002\000\000\272\006\004\007\000\270\002\004\007\000\017\060\260\000\346\364'
+run run $K --msr-emulation=user --stats --trace=msr "$TMP/pat.bin"
+is_status 4 "--msr-emulation=user: vx86's model refuses PAT type 2 with #GP (then triple fault)"
+like "$TMP/err" "msr_write_ex 0x277 (IA32_PAT) = 0x7040600070402 (#GP)" \
+	"--trace=msr shows the refused write"
+ok "$(grep -Eq '^WRMSR +1 +1 ' "$TMP/err"; echo $?)" "--stats counts the WRMSR vx86 decided and its #GP"
+run run $K --msr-emulation=user --trace-file "$TMP/t.json" "$TMP/pat.bin"
+is_status 4 "--trace-file: same run"
+like "$TMP/t.json" '{"event":"msr_write_ex","rip":"0x10000f","index":"0x277","name":"IA32_PAT","data":"0x7040600070402"}' \
+	"--trace-file writes the event as a JSON line"
+unlike "$TMP/err" "msr_write_ex" "and not as text"
+
+# mov ecx,0x176; mov edx,0x00012345; mov eax,5; wrmsr; rdmsr; mov al,dl; out 0xf4,al
+# SYSENTER_EIP never faults: Intel makes it canonical (0x0000234500000005 with
+# 48-bit addresses, EDX = 0x2345), AMD keeps bits 31:0 (EDX = 0) (spec/msr.md §5.2).
+flat sysenter.bin '\271\166\001\000\000\272\105\043\001\000\270\005\000\000\000\017\060\017\062\210\320\346\364'
+run run $K --msr-emulation=user --cpu=amd "$TMP/sysenter.bin"
+is_status 1 "--cpu=amd: SYSENTER_EIP keeps bits 31:0 only (EDX reads 0)"
+run run $K --msr-emulation=user --cpu=intel "$TMP/sysenter.bin"
+is_status 139 "--cpu=intel: SYSENTER_EIP is made canonical (EDX reads 0x2345)"
+
+done_testing

@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: MIT */
+/* What exit.c (the dispatch table) and exit_model.c (the model's handlers) share. */
+#ifndef VX86_VCPU_EXIT_IMPL_H
+#define VX86_VCPU_EXIT_IMPL_H
+
+#include "exit.h"
+
+/* Record why the guest stops and with which status; returns EXIT_STOP. */
+enum exit_action vcpu_stop(struct vcpu *v, int status, const char *cause);
+
+enum exit_action handle_rdmsr(struct vcpu *v, struct vcpu_exit *e);
+enum exit_action handle_wrmsr(struct vcpu *v, struct vcpu_exit *e);
+enum exit_action handle_cr_access(struct vcpu *v, struct vcpu_exit *e);
+enum exit_action handle_xsetbv(struct vcpu *v, struct vcpu_exit *e);
+enum exit_action handle_cpuid(struct vcpu *v, struct vcpu_exit *e);
+
+#endif

@@ -31,6 +31,10 @@ deviation() { # deviation GUEST: the deviation's name on this host, or nothing
 
 for elf in "$GUESTS"/*.elf; do
 	name=$(basename "$elf" .elf)
+	# msrconf prints the CPUID and MCG_CAP it sees and adapts its checks to them;
+	# those differ between QEMU's CPU and vx86's by design (QEMU also has a local
+	# APIC). run.t judges its verdicts against the architecture instead.
+	[ "$name" = msrconf ] && continue
 	dev=$(deviation "$name")
 	if [ -n "$dev" ]; then
 		tap_n=$((tap_n + 1))

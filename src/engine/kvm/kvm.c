@@ -110,6 +110,54 @@ static void set_vendor(struct kvm_cpuid2 *c, int vendor)
 	}
 }
 
+/*
+ * EFER bits a CPUID feature enables (spec/msr.md §6.1). A KVM that reports the
+ * feature but refuses the bit even from the host (kvm_pvm: FFXSR) cannot back
+ * it, so the guest's CPUID does not offer it and vx86's rules agree with KVM.
+ */
+static const struct {
+	uint32_t leaf;
+	uint8_t reg; /* 0 EAX, 3 EDX */
+	uint8_t bit;
+	uint64_t efer;
+} efer_features[] = {
+	{0x80000001, 3, 20, 1ull << 11}, /* NX */
+	{0x80000001, 3, 25, 1ull << 14}, /* FXSR_OPT: FFXSR */
+	{0x80000001, 2, 2, 1ull << 12},	 /* SVM: SVME */
+	{0x80000021, 0, 8, 1ull << 21},	 /* AUTOIBRS */
+};
+
+static uint32_t *cpuid_reg(struct kvm_cpuid_entry2 *e, unsigned reg)
+{
+	return reg == 0 ? &e->eax : reg == 1 ? &e->ebx : reg == 2 ? &e->ecx : &e->edx;
+}
+
+static bool efer_settable(struct kvm_engine *k, uint64_t bit)
+{
+	struct {
+		struct kvm_msrs hdr;
+		struct kvm_msr_entry e;
+	} b = {.hdr.nmsrs = 1, .e = {.index = 0xc0000080, .data = bit}};
+	bool ok = ioctl(k->vcpu_fd, KVM_SET_MSRS, &b) == 1;
+
+	b.e.data = 0;
+	ioctl(k->vcpu_fd, KVM_SET_MSRS, &b);
+	return ok;
+}
+
+static void drop_unbacked_efer_features(struct kvm_engine *k, struct kvm_cpuid2 *c)
+{
+	for (uint32_t i = 0; i < c->nent; i++)
+		for (size_t f = 0; f < sizeof(efer_features) / sizeof(efer_features[0]); f++) {
+			uint32_t *r = cpuid_reg(&c->entries[i], efer_features[f].reg);
+
+			if (c->entries[i].function == efer_features[f].leaf &&
+			    (*r & (1u << efer_features[f].bit)) &&
+			    !efer_settable(k, efer_features[f].efer))
+				*r &= ~(1u << efer_features[f].bit);
+		}
+}
+
 static void cpuid_to_model(const struct kvm_cpuid2 *c, struct cpu_model *cpu)
 {
 	static struct cpuid_entry e[CPU_MODEL_MAX_LEAVES];
@@ -151,6 +199,7 @@ static int kvm_set_cpuid(struct kvm_engine *k, int vendor, struct cpu_model *cpu
 	}
 	if (vendor >= 0)
 		set_vendor(c, vendor);
+	drop_unbacked_efer_features(k, c);
 	if (ioctl(k->vcpu_fd, KVM_SET_CPUID2, c) < 0)
 		ret = kvm_fail(k->log, "KVM_SET_CPUID2");
 	else

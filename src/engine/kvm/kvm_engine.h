@@ -25,6 +25,7 @@ struct kvm_engine {
 	unsigned nmem;
 	FILE *log;
 	bool has_xcrs;
+	bool has_tsc_offset; /* the vCPU's KVM_VCPU_TSC_OFFSET attribute */
 	/* An RDMSR/WRMSR exit KVM waits for us to complete (KVM_EXIT_X86_*), or 0. */
 	uint32_t pending_msr_exit;
 	/* MSRs both KVM and vx86's model keep: read and written with KVM_GET/SET_MSRS. */

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <x86intrin.h>
 
 #include "kvm_engine.h"
 #include "vcpu/msr.h"
@@ -212,6 +213,9 @@ int kvm_msr_setup(struct kvm_engine *k, const struct engine_config *cfg, struct 
 {
 	int ret = enable_exits(k, cfg);
 
+	struct kvm_device_attr tsc = {.group = KVM_VCPU_TSC_CTRL, .attr = KVM_VCPU_TSC_OFFSET};
+
+	k->has_tsc_offset = ioctl(k->vcpu_fd, KVM_HAS_DEVICE_ATTR, &tsc) == 0;
 	if (!ret)
 		ret = find_held(k);
 	if (!ret)
@@ -281,6 +285,26 @@ int kvm_msr_set_state(struct kvm_engine *k, const struct vcpu_state *st)
 	return set_batch(k, &b);
 }
 
+/*
+ * A guest TSC write the model accepted. KVM_SET_MSRS would take it as a host
+ * write, which KVM may treat as "synchronize with the last write" and keep
+ * the old offset (api.rst, KVM_SET_MSRS of IA32_TSC); the vCPU's TSC offset
+ * attribute sets exactly the value: guest TSC = host TSC + offset, no scaling.
+ */
+static int set_guest_tsc(struct kvm_engine *k, uint64_t value)
+{
+	uint64_t offset = value - __rdtsc();
+	struct kvm_device_attr a = {
+		.group = KVM_VCPU_TSC_CTRL,
+		.attr = KVM_VCPU_TSC_OFFSET,
+		.addr = (uintptr_t)&offset,
+	};
+
+	if (ioctl(k->vcpu_fd, KVM_SET_DEVICE_ATTR, &a) < 0)
+		return kvm_fail(k->log, "KVM_SET_DEVICE_ATTR(KVM_VCPU_TSC_OFFSET)");
+	return 0;
+}
+
 int kvm_msr_set_one(struct kvm_engine *k, uint32_t index, uint64_t value)
 {
 	struct msr_batch b = {.hdr.nmsrs = 1, .e[0] = {.index = index, .data = value}};
@@ -290,5 +314,7 @@ int kvm_msr_set_one(struct kvm_engine *k, uint32_t index, uint64_t value)
 		i++;
 	if (i == k->nheld)
 		return -ENOENT;
+	if (index == MSR_IA32_TSC && k->has_tsc_offset)
+		return set_guest_tsc(k, value);
 	return set_batch(k, &b);
 }

@@ -106,4 +106,17 @@ if [ -d /sys/module/kvm_pvm ]; then
 	like "$TMP/err" "rip=" "the report dumps the registers"
 fi
 
+# --trace=mode: on the kvm engine a mode switch happens inside KVM and is
+# reported at the first exit that sees the new mode; modes.S goes real ->
+# protected -> long and back.
+if [ -f "${GUESTS:-}/modes.elf" ]; then
+	run run $K --trace=mode "$GUESTS/modes.elf"
+	is_status 1 "modes.elf runs to its end with --trace=mode"
+	like "$TMP/err" "mode_change protected32 -> real" "--trace=mode reports the switch to real mode"
+	like "$TMP/err" "mode_change compat32 -> long64" "and the one into 64-bit mode"
+	run run $K --trace-file "$TMP/modes.json" "$GUESTS/modes.elf"
+	like "$TMP/modes.json" '"from":"compat32","to":"long64"}' \
+		"--trace-file writes mode changes as JSON lines"
+fi
+
 done_testing

@@ -56,9 +56,10 @@ enum decode_result {
 	X(ADD, "add")                                                                              \
 	X(OR, "or")                                                                                \
 	X(ADC, "adc")                                                                              \
-	X(SBB, "sbb") X(AND, "and") X(SUB, "sub") X(XOR, "xor") X(CMP, "cmp") X(TEST, "test")      \
-		X(NOT, "not") X(NEG, "neg") X(INC, "inc") X(DEC, "dec") X(MUL, "mul")              \
-			X(IMUL1, "imul") X(IMUL, "imul") X(DIV, "div")                             \
+	X(SBB, "sbb")                                                                              \
+	X(AND, "and") X(SUB, "sub") X(XOR, "xor") X(CMP, "cmp") X(TEST, "test") X(NOT, "not")      \
+		X(NEG, "neg") X(INC, "inc") X(DEC, "dec") X(MUL, "mul") X(IMUL1, "imul")           \
+			X(IMUL, "imul") X(DIV, "div")                                              \
 				X(IDIV, "idiv") /* shifts and rotates; ROL..SAR are in ModRM.reg   \
 						   order of group 2 (/6 = SHL) */                  \
 		X(ROL, "rol") X(ROR, "ror") X(RCL, "rcl") X(RCR, "rcr") X(SHL, "shl")              \

@@ -50,82 +50,216 @@ enum decode_result {
  * operands that encoding has. The mnemonic is the base name, without a size
  * suffix (osz gives the size).
  */
-#define INSN_OPS(X)                                                                                \
-	X(NONE, "(bad)")                                                                           \
-	/* integer ALU; ADD..CMP are in ModRM.reg order of group 1 */                              \
-	X(ADD, "add")                                                                              \
-	X(OR, "or")                                                                                \
-	X(ADC, "adc")                                                                              \
-	X(SBB, "sbb")                                                                              \
-	X(AND, "and") X(SUB, "sub") X(XOR, "xor") X(CMP, "cmp") X(TEST, "test") X(NOT, "not")      \
-		X(NEG, "neg") X(INC, "inc") X(DEC, "dec") X(MUL, "mul") X(IMUL1, "imul")           \
-			X(IMUL, "imul") X(DIV, "div")                                              \
-				X(IDIV, "idiv") /* shifts and rotates; ROL..SAR are in ModRM.reg   \
-						   order of group 2 (/6 = SHL) */                  \
-		X(ROL, "rol") X(ROR, "ror") X(RCL, "rcl") X(RCR, "rcr") X(SHL, "shl")              \
-			X(SHR, "shr") X(SAR, "sar") X(SHLD, "shld")                                \
-				X(SHRD, "shrd") /* data movement */                                \
-		X(MOV, "mov") X(MOVZX_B, "movzx") X(MOVZX_W, "movzx") X(MOVSX_B, "movsx")          \
-			X(MOVSX_W, "movsx") X(MOVSXD, "movsxd") X(XCHG, "xchg") X(XADD, "xadd")    \
-				X(CMPXCHG, "cmpxchg") X(CMPXCHG8B, "cmpxchg8b")                    \
-					X(CMPXCHG16B, "cmpxchg16b") X(LEA, "lea")                  \
-						X(BSWAP, "bswap") X(CBW, "cbw") X(CWD, "cwd")      \
-							X(XLAT, "xlat") X(LAHF, "lahf")            \
-								X(SAHF, "sahf") /* stack */        \
-		X(PUSH, "push") X(POP, "pop") X(PUSH_SEG, "push") X(POP_SEG, "pop")                \
-			X(PUSHA, "pusha") X(POPA, "popa") X(PUSHF, "pushf") X(POPF, "popf")        \
-				X(ENTER, "enter") X(LEAVE, "leave") /* control transfer */         \
-		X(JMP, "jmp") X(JMP_IND, "jmp") X(JMPF, "ljmp") X(JMPF_IND, "ljmp") X(             \
-			CALL, "call") X(CALL_IND, "call") X(CALLF, "lcall") X(CALLF_IND, "lcall")  \
-			X(RET, "ret") X(RETF, "lret") X(JCC, "jcc") X(SETCC, "setcc")              \
-				X(CMOVCC, "cmovcc") X(LOOP, "loop") X(LOOPE, "loope")              \
-					X(LOOPNE, "loopne") X(JRCXZ, "jrcxz") X(INT, "int") X(     \
-						INT3, "int3") X(INT1, "int1") X(INTO, "into")      \
-						X(IRET, "iret") /* strings (REP/REPE/REPNE from    \
-								   the prefix flags) and I/O */    \
-		X(MOVS, "movs") X(CMPS, "cmps") X(STOS, "stos") X(LODS, "lods") X(SCAS, "scas")    \
-			X(INS, "ins") X(OUTS, "outs") X(IN, "in") X(OUT, "out") /* bits */         \
-		X(BT, "bt") X(BTS, "bts") X(BTR, "btr") X(BTC, "btc") X(BSF, "bsf") X(BSR, "bsr")  \
-			X(TZCNT, "tzcnt") X(LZCNT, "lzcnt")                                        \
-				X(POPCNT, "popcnt") /* flags and misc */                           \
-		X(CLC, "clc") X(STC, "stc") X(CMC, "cmc") X(CLD, "cld") X(STD, "std")              \
-			X(CLI, "cli") X(STI, "sti") X(NOP, "nop") X(PAUSE, "pause") X(HLT, "hlt")  \
-				X(UD2, "ud2") X(PREFETCH, "prefetch") X(LFENCE, "lfence")          \
-					X(MFENCE, "mfence") X(SFENCE, "sfence") X(                 \
-						CLFLUSH, "clflush") /* legacy (16/32-bit only) */  \
-		X(DAA, "daa") X(DAS, "das") X(AAA, "aaa") X(AAS, "aas") X(AAM, "aam")              \
-			X(AAD, "aad") X(BOUND, "bound")                                            \
-				X(ARPL, "arpl") /* segments and descriptor tables */               \
-		X(MOV_TO_SREG, "mov") X(MOV_FROM_SREG, "mov") X(LDS, "lds") X(LES, "les")          \
-			X(LSS, "lss") X(LFS, "lfs") X(LGS, "lgs") X(LGDT, "lgdt") X(LIDT, "lidt")  \
-				X(SGDT, "sgdt") X(SIDT, "sidt") X(LLDT, "lldt") X(SLDT, "sldt") X( \
-					LTR, "ltr") X(STR, "str") X(VERR, "verr") X(VERW, "verw")  \
-					X(LAR, "lar")                                              \
-						X(LSL, "lsl") /* control and debug registers,      \
-								 MSRs, TLB and caches */           \
-		X(MOV_TO_CR, "mov") X(MOV_FROM_CR, "mov") X(MOV_TO_DR, "mov") X(                   \
-			MOV_FROM_DR, "mov") X(LMSW, "lmsw") X(SMSW, "smsw") X(CLTS, "clts")        \
-			X(RDMSR, "rdmsr") X(WRMSR, "wrmsr") X(INVLPG, "invlpg") X(WBINVD,          \
-										  "wbinvd")        \
-				X(INVD, "invd") /* identification, time, fast system calls */      \
-		X(CPUID, "cpuid") X(RDTSC, "rdtsc") X(RDTSCP, "rdtscp") X(RDPID, "rdpid")          \
-			X(RDPMC, "rdpmc") X(XGETBV, "xgetbv") X(XSETBV, "xsetbv")                  \
-				X(SYSCALL, "syscall") X(SYSRET, "sysret") X(SYSENTER, "sysenter")  \
-					X(SYSEXIT, "sysexit")                                      \
-						X(SWAPGS, "swapgs") /* x87 and SSE state */        \
-		X(FNINIT, "fninit") X(FNCLEX, "fnclex") X(FNSTSW, "fnstsw") X(FNSTCW, "fnstcw")    \
-			X(FLDCW, "fldcw") X(FWAIT, "fwait") X(FXSAVE, "fxsave") X(                 \
-				FXRSTOR, "fxrstor") X(LDMXCSR, "ldmxcsr")                          \
-				X(STMXCSR,                                                         \
-				  "stmxcsr") /* families decoded only to be refused (DECODE_NI) */ \
-		X(NI_SSE, "sse") X(NI_X87, "x87") X(NI_VEX, "vex") X(NI_EVEX, "evex") X(           \
-			NI_3DNOW, "3dnow") X(NI_0F38, "0f38") X(NI_0F3A, "0f3a")                   \
-			X(NI_XSAVE, "xsave") X(NI_VMX, "vmx") X(NI_SVM, "svm") X(NI_SGX, "sgx")    \
-				X(NI_TSX, "tsx") X(NI_MONITOR, "monitor/mwait") X(                 \
-					NI_SMAP, "clac/stac") X(NI_RDRAND, "rdrand/rdseed")        \
-					X(NI_FSGSBASE, "rdfsbase/wrfsbase")                        \
-						X(NI_PKU, "rdpkru/wrpkru") X(NI_GETSEC, "getsec")  \
-							X(NI_AMD, "amd-only") X(NI_RSM, "rsm")
+/* clang-format off */
+#define INSN_OPS(X) \
+	X(NONE, "(bad)") \
+	/* integer ALU; ADD..CMP are in ModRM.reg order of group 1 */ \
+	X(ADD, "add") \
+	X(OR, "or") \
+	X(ADC, "adc") \
+	X(SBB, "sbb") \
+	X(AND, "and") \
+	X(SUB, "sub") \
+	X(XOR, "xor") \
+	X(CMP, "cmp") \
+	X(TEST, "test") \
+	X(NOT, "not") \
+	X(NEG, "neg") \
+	X(INC, "inc") \
+	X(DEC, "dec") \
+	X(MUL, "mul") \
+	X(IMUL1, "imul") \
+	X(IMUL, "imul") \
+	X(DIV, "div") \
+	X(IDIV, "idiv") \
+	/* shifts and rotates; ROL..SAR are in ModRM.reg order of group 2 (/6 = SHL) */ \
+	X(ROL, "rol") \
+	X(ROR, "ror") \
+	X(RCL, "rcl") \
+	X(RCR, "rcr") \
+	X(SHL, "shl") \
+	X(SHR, "shr") \
+	X(SAR, "sar") \
+	X(SHLD, "shld") \
+	X(SHRD, "shrd") \
+	/* data movement */ \
+	X(MOV, "mov") \
+	X(MOVZX_B, "movzx") \
+	X(MOVZX_W, "movzx") \
+	X(MOVSX_B, "movsx") \
+	X(MOVSX_W, "movsx") \
+	X(MOVSXD, "movsxd") \
+	X(XCHG, "xchg") \
+	X(XADD, "xadd") \
+	X(CMPXCHG, "cmpxchg") \
+	X(CMPXCHG8B, "cmpxchg8b") \
+	X(CMPXCHG16B, "cmpxchg16b") \
+	X(LEA, "lea") \
+	X(BSWAP, "bswap") \
+	X(CBW, "cbw") \
+	X(CWD, "cwd") \
+	X(XLAT, "xlat") \
+	X(LAHF, "lahf") \
+	X(SAHF, "sahf") \
+	/* stack */ \
+	X(PUSH, "push") \
+	X(POP, "pop") \
+	X(PUSH_SEG, "push") \
+	X(POP_SEG, "pop") \
+	X(PUSHA, "pusha") \
+	X(POPA, "popa") \
+	X(PUSHF, "pushf") \
+	X(POPF, "popf") \
+	X(ENTER, "enter") \
+	X(LEAVE, "leave") \
+	/* control transfer */ \
+	X(JMP, "jmp") \
+	X(JMP_IND, "jmp") \
+	X(JMPF, "ljmp") \
+	X(JMPF_IND, "ljmp") \
+	X( CALL, "call") \
+	X(CALL_IND, "call") \
+	X(CALLF, "lcall") \
+	X(CALLF_IND, "lcall") \
+	X(RET, "ret") \
+	X(RETF, "lret") \
+	X(JCC, "jcc") \
+	X(SETCC, "setcc") \
+	X(CMOVCC, "cmovcc") \
+	X(LOOP, "loop") \
+	X(LOOPE, "loope") \
+	X(LOOPNE, "loopne") \
+	X(JRCXZ, "jrcxz") \
+	X(INT, "int") \
+	X( INT3, "int3") \
+	X(INT1, "int1") \
+	X(INTO, "into") \
+	X(IRET, "iret") \
+	/* strings (REP/REPE/REPNE from the prefix flags) and I/O */ \
+	X(MOVS, "movs") \
+	X(CMPS, "cmps") \
+	X(STOS, "stos") \
+	X(LODS, "lods") \
+	X(SCAS, "scas") \
+	X(INS, "ins") \
+	X(OUTS, "outs") \
+	X(IN, "in") \
+	X(OUT, "out") \
+	/* bits */ \
+	X(BT, "bt") \
+	X(BTS, "bts") \
+	X(BTR, "btr") \
+	X(BTC, "btc") \
+	X(BSF, "bsf") \
+	X(BSR, "bsr") \
+	X(TZCNT, "tzcnt") \
+	X(LZCNT, "lzcnt") \
+	X(POPCNT, "popcnt") \
+	/* flags and misc */ \
+	X(CLC, "clc") \
+	X(STC, "stc") \
+	X(CMC, "cmc") \
+	X(CLD, "cld") \
+	X(STD, "std") \
+	X(CLI, "cli") \
+	X(STI, "sti") \
+	X(NOP, "nop") \
+	X(PAUSE, "pause") \
+	X(HLT, "hlt") \
+	X(UD2, "ud2") \
+	X(PREFETCH, "prefetch") \
+	X(LFENCE, "lfence") \
+	X(MFENCE, "mfence") \
+	X(SFENCE, "sfence") \
+	X( CLFLUSH, "clflush") \
+	/* legacy (16/32-bit only) */ \
+	X(DAA, "daa") \
+	X(DAS, "das") \
+	X(AAA, "aaa") \
+	X(AAS, "aas") \
+	X(AAM, "aam") \
+	X(AAD, "aad") \
+	X(BOUND, "bound") \
+	X(ARPL, "arpl") \
+	/* segments and descriptor tables */ \
+	X(MOV_TO_SREG, "mov") \
+	X(MOV_FROM_SREG, "mov") \
+	X(LDS, "lds") \
+	X(LES, "les") \
+	X(LSS, "lss") \
+	X(LFS, "lfs") \
+	X(LGS, "lgs") \
+	X(LGDT, "lgdt") \
+	X(LIDT, "lidt") \
+	X(SGDT, "sgdt") \
+	X(SIDT, "sidt") \
+	X(LLDT, "lldt") \
+	X(SLDT, "sldt") \
+	X( LTR, "ltr") \
+	X(STR, "str") \
+	X(VERR, "verr") \
+	X(VERW, "verw") \
+	X(LAR, "lar") \
+	X(LSL, "lsl") \
+	/* control and debug registers, MSRs, TLB and caches */ \
+	X(MOV_TO_CR, "mov") \
+	X(MOV_FROM_CR, "mov") \
+	X(MOV_TO_DR, "mov") \
+	X( MOV_FROM_DR, "mov") \
+	X(LMSW, "lmsw") \
+	X(SMSW, "smsw") \
+	X(CLTS, "clts") \
+	X(RDMSR, "rdmsr") \
+	X(WRMSR, "wrmsr") \
+	X(INVLPG, "invlpg") \
+	X(WBINVD, "wbinvd") \
+	X(INVD, "invd") \
+	/* identification, time, fast system calls */ \
+	X(CPUID, "cpuid") \
+	X(RDTSC, "rdtsc") \
+	X(RDTSCP, "rdtscp") \
+	X(RDPID, "rdpid") \
+	X(RDPMC, "rdpmc") \
+	X(XGETBV, "xgetbv") \
+	X(XSETBV, "xsetbv") \
+	X(SYSCALL, "syscall") \
+	X(SYSRET, "sysret") \
+	X(SYSENTER, "sysenter") \
+	X(SYSEXIT, "sysexit") \
+	X(SWAPGS, "swapgs") \
+	/* x87 and SSE state */ \
+	X(FNINIT, "fninit") \
+	X(FNCLEX, "fnclex") \
+	X(FNSTSW, "fnstsw") \
+	X(FNSTCW, "fnstcw") \
+	X(FLDCW, "fldcw") \
+	X(FWAIT, "fwait") \
+	X(FXSAVE, "fxsave") \
+	X( FXRSTOR, "fxrstor") \
+	X(LDMXCSR, "ldmxcsr") \
+	X(STMXCSR, "stmxcsr") \
+	/* families decoded only to be refused (DECODE_NI) */ \
+	X(NI_SSE, "sse") \
+	X(NI_X87, "x87") \
+	X(NI_VEX, "vex") \
+	X(NI_EVEX, "evex") \
+	X( NI_3DNOW, "3dnow") \
+	X(NI_0F38, "0f38") \
+	X(NI_0F3A, "0f3a") \
+	X(NI_XSAVE, "xsave") \
+	X(NI_VMX, "vmx") \
+	X(NI_SVM, "svm") \
+	X(NI_SGX, "sgx") \
+	X(NI_TSX, "tsx") \
+	X(NI_MONITOR, "monitor/mwait") \
+	X( NI_SMAP, "clac/stac") \
+	X(NI_RDRAND, "rdrand/rdseed") \
+	X(NI_FSGSBASE, "rdfsbase/wrfsbase") \
+	X(NI_PKU, "rdpkru/wrpkru") \
+	X(NI_GETSEC, "getsec") \
+	X(NI_AMD, "amd-only") \
+	X(NI_RSM, "rsm")
+/* clang-format on */
 
 enum insn_op {
 #define INSN_OP_ENUM(id, name) OP_##id,

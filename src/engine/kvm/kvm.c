@@ -160,7 +160,7 @@ static void drop_unbacked_efer_features(struct kvm_engine *k, struct kvm_cpuid2 
 
 static void cpuid_to_model(const struct kvm_cpuid2 *c, struct cpu_model *cpu)
 {
-	static struct cpuid_entry e[CPU_MODEL_MAX_LEAVES];
+	struct cpuid_entry e[CPU_MODEL_MAX_LEAVES];
 	unsigned n = 0;
 
 	for (uint32_t i = 0; i < c->nent && n < CPU_MODEL_MAX_LEAVES; i++) {

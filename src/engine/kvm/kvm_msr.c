@@ -56,7 +56,7 @@ static unsigned model_indices(uint32_t *out, unsigned max)
 
 static int install_filter(struct kvm_engine *k)
 {
-	static uint8_t bitmaps[NBASES][FILTER_SPAN / 8];
+	uint8_t bitmaps[NBASES][FILTER_SPAN / 8]; /* KVM copies them */
 	struct kvm_msr_filter f = {.flags = KVM_MSR_FILTER_DEFAULT_ALLOW};
 	uint32_t idx[MAX_MODEL_INDICES];
 	unsigned n = model_indices(idx, MAX_MODEL_INDICES);

@@ -64,6 +64,14 @@ static const uint64_t efer_known[] = {
 
 #define NGATES(a) (sizeof(a) / sizeof((a)[0]))
 
+int efer_gate_feature(uint64_t bit)
+{
+	for (size_t i = 0; i < NGATES(efer_gates); i++)
+		if (efer_gates[i].bit == bit)
+			return efer_gates[i].feature;
+	return -1;
+}
+
 /* Are the gated bits of val all backed by a feature of cpu? */
 static bool gates_ok(const struct cpu_model *cpu, const struct cr_gate *g, size_t n, uint64_t val)
 {

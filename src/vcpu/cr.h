@@ -57,6 +57,9 @@ bool efer_valid(const struct cpu_model *cpu, uint64_t efer, bool host_initiated)
 bool xcr0_valid(const struct cpu_model *cpu, uint64_t xcr0);
 bool cr3_valid(const struct cpu_model *cpu, const struct vcpu_state *st, uint64_t cr3);
 
+/* The enum cpu_feature a guest needs to set this EFER bit, or -1 if none gates it. */
+int efer_gate_feature(uint64_t bit);
+
 /*
  * Setters with the guest's rules (a MOV to CRn, WRMSR EFER, XSETBV). Each either
  * applies the write with its side effects and returns CR_OK, or returns the fault

@@ -843,8 +843,21 @@ static void test_sregs(void)
 	ok(cr_set_sregs(&f->m, &w) == 0 && f->st.cr3 == 1ull << 45, "SET_SREGS: CR3 raw");
 }
 
+/* The EFER gate table, as the kvm engine reads it to drop features KVM cannot back. */
+static void test_efer_gate_feature(void)
+{
+	ok(efer_gate_feature(EFER_NX) == FEAT_NX && efer_gate_feature(EFER_LME) == FEAT_LM &&
+		   efer_gate_feature(EFER_FFXSR) == FEAT_FXSR_OPT &&
+		   efer_gate_feature(EFER_SVME) == FEAT_SVM &&
+		   efer_gate_feature(EFER_AUTOIBRS) == FEAT_AUTOIBRS,
+	   "efer_gate_feature names the CPUID feature of each gated EFER bit");
+	ok(efer_gate_feature(EFER_SCE) == -1 && efer_gate_feature(1ull << 1) == -1,
+	   "SCE and reserved bits have no gate");
+}
+
 int main(void)
 {
+	test_efer_gate_feature();
 	test_cr0_bits();
 	test_cr0_items();
 	test_cr4_bits();

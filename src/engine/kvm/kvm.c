@@ -19,6 +19,8 @@
 #include "engine/engine.h"
 #include "kvm_engine.h"
 #include "kvm_state.h"
+#include "vcpu/cr.h"
+#include "vcpu/msr.h"
 
 /* Real-mode support on VMX without unrestricted guest needs 3 pages for a TSS. */
 #define KVM_TSS_ADDR 0xfffbd000u
@@ -110,34 +112,12 @@ static void set_vendor(struct kvm_cpuid2 *c, int vendor)
 	}
 }
 
-/*
- * EFER bits a CPUID feature enables (spec/msr.md §6.1). A KVM that reports the
- * feature but refuses the bit even from the host (kvm_pvm: FFXSR) cannot back
- * it, so the guest's CPUID does not offer it and vx86's rules agree with KVM.
- */
-static const struct {
-	uint32_t leaf;
-	uint8_t reg; /* 0 EAX, 3 EDX */
-	uint8_t bit;
-	uint64_t efer;
-} efer_features[] = {
-	{0x80000001, 3, 20, 1ull << 11}, /* NX */
-	{0x80000001, 3, 25, 1ull << 14}, /* FXSR_OPT: FFXSR */
-	{0x80000001, 2, 2, 1ull << 12},	 /* SVM: SVME */
-	{0x80000021, 0, 8, 1ull << 21},	 /* AUTOIBRS */
-};
-
-static uint32_t *cpuid_reg(struct kvm_cpuid_entry2 *e, unsigned reg)
-{
-	return reg == 0 ? &e->eax : reg == 1 ? &e->ebx : reg == 2 ? &e->ecx : &e->edx;
-}
-
 static bool efer_settable(struct kvm_engine *k, uint64_t bit)
 {
 	struct {
 		struct kvm_msrs hdr;
 		struct kvm_msr_entry e;
-	} b = {.hdr.nmsrs = 1, .e = {.index = 0xc0000080, .data = bit}};
+	} b = {.hdr.nmsrs = 1, .e = {.index = MSR_EFER, .data = bit}};
 	bool ok = ioctl(k->vcpu_fd, KVM_SET_MSRS, &b) == 1;
 
 	b.e.data = 0;
@@ -145,17 +125,35 @@ static bool efer_settable(struct kvm_engine *k, uint64_t bit)
 	return ok;
 }
 
-static void drop_unbacked_efer_features(struct kvm_engine *k, struct kvm_cpuid2 *c)
+/*
+ * A KVM that reports a CPUID feature but refuses the EFER bit it enables, even
+ * from the host (kvm_pvm: FXSR_OPT and EFER.FFXSR), cannot back it: the model
+ * drops the feature, so vx86's rules and KVM agree (spec/msr.md §6.1).
+ */
+static void drop_unbacked_efer_features(struct kvm_engine *k, struct cpu_model *cpu)
 {
-	for (uint32_t i = 0; i < c->nent; i++)
-		for (size_t f = 0; f < sizeof(efer_features) / sizeof(efer_features[0]); f++) {
-			uint32_t *r = cpuid_reg(&c->entries[i], efer_features[f].reg);
+	for (unsigned b = 0; b < 64; b++) {
+		int f = efer_gate_feature(1ull << b);
 
-			if (c->entries[i].function == efer_features[f].leaf &&
-			    (*r & (1u << efer_features[f].bit)) &&
-			    !efer_settable(k, efer_features[f].efer))
-				*r &= ~(1u << efer_features[f].bit);
+		if (f >= 0 && cpu_has(cpu, f) && !efer_settable(k, 1ull << b))
+			cpu_model_set_feature(cpu, f, false);
+	}
+}
+
+/* The CPUID KVM gets is the model's, leaf for leaf. */
+static void model_to_cpuid(const struct cpu_model *cpu, struct kvm_cpuid2 *c)
+{
+	for (uint32_t i = 0; i < c->nent; i++) {
+		struct kvm_cpuid_entry2 *e = &c->entries[i];
+		const struct cpuid_entry *m = cpu_model_leaf(cpu, e->function, e->index);
+
+		if (m) {
+			e->eax = m->eax;
+			e->ebx = m->ebx;
+			e->ecx = m->ecx;
+			e->edx = m->edx;
 		}
+	}
 }
 
 static void cpuid_to_model(const struct kvm_cpuid2 *c, struct cpu_model *cpu)
@@ -199,11 +197,11 @@ static int kvm_set_cpuid(struct kvm_engine *k, int vendor, struct cpu_model *cpu
 	}
 	if (vendor >= 0)
 		set_vendor(c, vendor);
-	drop_unbacked_efer_features(k, c);
+	cpuid_to_model(c, cpu);
+	drop_unbacked_efer_features(k, cpu);
+	model_to_cpuid(cpu, c);
 	if (ioctl(k->vcpu_fd, KVM_SET_CPUID2, c) < 0)
 		ret = kvm_fail(k->log, "KVM_SET_CPUID2");
-	else
-		cpuid_to_model(c, cpu);
 	free(c);
 	return ret;
 }

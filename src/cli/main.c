@@ -220,10 +220,15 @@ static int parse_msr_option(int opt, const char *arg, struct vx86_config *cfg)
 	return 0;
 }
 
-static const char *trace_file;
+/* Options of `vx86 run`: the machine's configuration, and what only the CLI uses. */
+struct run_args {
+	struct vx86_config cfg;
+	const char *trace_file; /* --trace-file, opened by cmd_run */
+};
 
-static int parse_run_option(int opt, const char *arg, struct vx86_config *cfg)
+static int parse_run_option(int opt, const char *arg, struct run_args *o)
 {
+	struct vx86_config *cfg = &o->cfg;
 	char *end;
 
 	switch (opt) {
@@ -233,7 +238,7 @@ static int parse_run_option(int opt, const char *arg, struct vx86_config *cfg)
 	case OPT_UNKNOWN_MSR:
 		return parse_msr_option(opt, arg, cfg);
 	case OPT_TRACE_FILE:
-		trace_file = arg;
+		o->trace_file = arg;
 		return 0;
 	case OPT_ENGINE:
 		if (!strcmp(arg, "auto"))
@@ -294,11 +299,12 @@ static int parse_run_option(int opt, const char *arg, struct vx86_config *cfg)
 
 static int cmd_run(int argc, char **argv)
 {
-	struct vx86_config cfg;
+	struct run_args args = {.trace_file = NULL};
+	struct vx86_config *cfg = &args.cfg;
 	struct vx86_machine *m;
 	int opt, ret;
 
-	vx86_config_init(&cfg);
+	vx86_config_init(cfg);
 	opterr = 0;
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "+:m:h", run_options, NULL)) != -1) {
@@ -310,7 +316,7 @@ static int cmd_run(int argc, char **argv)
 			return usage_error("unknown option '%s'", argv[optind - 1]);
 		if (opt == ':')
 			return usage_error("option '%s' needs a value", argv[optind - 1]);
-		ret = parse_run_option(opt, optarg, &cfg);
+		ret = parse_run_option(opt, optarg, &args);
 		if (ret)
 			return ret;
 	}
@@ -318,27 +324,27 @@ static int cmd_run(int argc, char **argv)
 		return usage_error("%s", "no IMAGE given");
 	if (optind + 1 < argc)
 		return usage_error("unexpected argument '%s' after IMAGE", argv[optind + 1]);
-	if (cfg.load_addr_set && cfg.entry == VX86_ENTRY_NONE)
+	if (cfg->load_addr_set && cfg->entry == VX86_ENTRY_NONE)
 		return usage_error("%s", "--load-addr needs --entry (it is for flat binaries)");
-	cfg.image = argv[optind];
-	if (trace_file) {
-		cfg.trace_json = fopen(trace_file, "w");
-		if (!cfg.trace_json) {
-			fprintf(stderr, "vx86: %s: cannot write the trace file: %s\n", trace_file,
-				strerror(errno));
+	cfg->image = argv[optind];
+	if (args.trace_file) {
+		cfg->trace_json = fopen(args.trace_file, "w");
+		if (!cfg->trace_json) {
+			fprintf(stderr, "vx86: %s: cannot write the trace file: %s\n",
+				args.trace_file, strerror(errno));
 			return VX86_STATUS_USAGE;
 		}
-		if (!cfg.trace)
-			cfg.trace = VX86_TRACE_ALL & ~VX86_TRACE_IO;
+		if (!cfg->trace)
+			cfg->trace = VX86_TRACE_ALL & ~VX86_TRACE_IO;
 	}
-	if (vx86_machine_create(&cfg, &m) < 0) {
+	if (vx86_machine_create(cfg, &m) < 0) {
 		ret = VX86_STATUS_USAGE;
 	} else {
 		ret = vx86_machine_run(m);
 		vx86_machine_destroy(m);
 	}
-	if (cfg.trace_json)
-		fclose(cfg.trace_json);
+	if (cfg->trace_json)
+		fclose(cfg->trace_json);
 	return ret;
 }
 

@@ -253,14 +253,40 @@ static void exit_detail(const struct vcpu_exit *e, char *buf, size_t len)
 }
 
 /* Exit and mode-change events; the state is read only when one of them is on. */
-static void trace_before(struct vcpu *v, const struct vcpu_exit *e)
+/* Exits whose handlers run the vCPU model on its copy of the state. */
+static const bool needs_state[EXIT_REASON_MAX] = {
+	[EXIT_REASON_CPUID] = true,    [EXIT_REASON_CR_ACCESS] = true,
+	[EXIT_REASON_MSR_READ] = true, [EXIT_REASON_MSR_WRITE] = true,
+	[EXIT_REASON_XSETBV] = true,
+};
+
+/*
+ * The model's copy of the state, fresh from the engine, once per exit that
+ * needs it (the model's handlers, or the exit and mode traces). Engines leave
+ * alone the MSR fields they do not keep, so vx86's own values persist.
+ * Returns 1 when v->st is fresh, 0 when it was not read (not needed, or only
+ * the traces wanted it), -1 when a model handler needs it and the engine failed.
+ */
+static int refresh(struct vcpu *v, unsigned reason)
+{
+	bool need = reason < EXIT_REASON_MAX && needs_state[reason];
+
+	if (!need && !trace_on(&v->trace, TRACE_EXIT | TRACE_MODE))
+		return 0;
+	if (v->env.get_state(v->env.ctx, &v->st) == 0)
+		return 1;
+	if (!need)
+		return 0;
+	fprintf(v->log, "vx86: cannot read the vCPU state to handle an exit\n");
+	return -1;
+}
+
+static void trace_before(struct vcpu *v, const struct vcpu_exit *e, bool fresh)
 {
 	char detail[96];
 	enum cpu_mode mode;
 
-	if (!trace_on(&v->trace, TRACE_EXIT | TRACE_MODE))
-		return;
-	if (v->env.get_state(v->env.ctx, &v->st) != 0)
+	if (!trace_on(&v->trace, TRACE_EXIT | TRACE_MODE) || !fresh)
 		return;
 	mode = cpu_mode(&v->st);
 	if (trace_on(&v->trace, TRACE_MODE) && v->mode_known && mode != v->mode)
@@ -297,7 +323,11 @@ enum exit_action vcpu_handle_exit(struct vcpu *v, struct vcpu_exit *e)
 	} else {
 		v->stats.count[EXIT_REASON_VX86_UNEXPECTED]++;
 	}
-	trace_before(v, e);
+	int fresh = refresh(v, reason);
+
+	if (fresh < 0)
+		return vcpu_stop(v, VX86_STATUS_CRASH, "engine failure");
+	trace_before(v, e, fresh);
 	enum exit_action act = (h ? h : handle_unexpected)(v, e);
 
 	if (e->reason == EXIT_REASON_CR_ACCESS || e->reason == EXIT_REASON_XSETBV)

@@ -8,6 +8,10 @@
 /* Record why the guest stops and with which status; returns EXIT_STOP. */
 enum exit_action vcpu_stop(struct vcpu *v, int status, const char *cause);
 
+/*
+ * The model's handlers below find v->st fresh: vcpu_handle_exit reads it from
+ * the engine once per exit before calling them.
+ */
 enum exit_action handle_rdmsr(struct vcpu *v, struct vcpu_exit *e);
 enum exit_action handle_wrmsr(struct vcpu *v, struct vcpu_exit *e);
 enum exit_action handle_cr_access(struct vcpu *v, struct vcpu_exit *e);

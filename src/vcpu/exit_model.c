@@ -14,20 +14,6 @@
 #include "msr.h"
 #include "vx86.h"
 
-/*
- * The model's copy of the state, fresh from the engine: the rules read CR0,
- * EFER, CS and the MSR values the engine keeps. Engines leave alone the MSR
- * fields they do not keep, so vx86's own values persist across refreshes.
- */
-static int refresh(struct vcpu *v)
-{
-	int ret = v->env.get_state(v->env.ctx, &v->st);
-
-	if (ret)
-		fprintf(v->log, "vx86: cannot read the vCPU state to handle an exit\n");
-	return ret;
-}
-
 static void inject(struct vcpu_exit *e, uint8_t vector, bool has_error)
 {
 	e->fault = (struct exit_fault){.pending = true, .vector = vector, .has_error = has_error};
@@ -69,8 +55,6 @@ enum exit_action handle_rdmsr(struct vcpu *v, struct vcpu_exit *e)
 	struct msr_req r = {.index = e->msr.index};
 	enum msr_result res;
 
-	if (refresh(v))
-		return vcpu_stop(v, VX86_STATUS_CRASH, "engine failure");
 	res = msr_get(&v->model, &r);
 	v->stats.rdmsr++;
 	if (res == MSR_UNSUPPORTED) {
@@ -120,8 +104,6 @@ enum exit_action handle_wrmsr(struct vcpu *v, struct vcpu_exit *e)
 	enum msr_result res;
 	uint32_t also = msr_coupled(r.index);
 
-	if (refresh(v))
-		return vcpu_stop(v, VX86_STATUS_CRASH, "engine failure");
 	res = msr_set(&v->model, &r);
 	v->stats.wrmsr++;
 	if (res == MSR_UNSUPPORTED) {
@@ -205,8 +187,6 @@ enum exit_action handle_cr_access(struct vcpu *v, struct vcpu_exit *e)
 	uint64_t old;
 	enum cr_result res = CR_OK;
 
-	if (refresh(v))
-		return vcpu_stop(v, VX86_STATUS_CRASH, "engine failure");
 	reg = cr_field(&v->st,
 		       c->type == CR_ACCESS_MOV_TO || c->type == CR_ACCESS_MOV_FROM ? c->cr : 0);
 	if (!reg) {
@@ -244,8 +224,6 @@ enum exit_action handle_xsetbv(struct vcpu *v, struct vcpu_exit *e)
 	uint64_t old;
 	enum cr_result res;
 
-	if (refresh(v))
-		return vcpu_stop(v, VX86_STATUS_CRASH, "engine failure");
 	old = v->st.xcr0;
 	res = cr_set_xcr(&v->model, e->xsetbv.index, e->xsetbv.value);
 	if (trace_on(&v->trace, TRACE_CR))
@@ -260,8 +238,6 @@ enum exit_action handle_xsetbv(struct vcpu *v, struct vcpu_exit *e)
 /* CPUID from the CPU model, with the bits that follow CR4 and APIC_BASE. */
 enum exit_action handle_cpuid(struct vcpu *v, struct vcpu_exit *e)
 {
-	if (refresh(v))
-		return vcpu_stop(v, VX86_STATUS_CRASH, "engine failure");
 	cpu_cpuid(&v->model, e->cpuid.leaf, e->cpuid.subleaf, e->cpuid.out);
 	return EXIT_RESUME;
 }

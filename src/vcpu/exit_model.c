@@ -73,16 +73,6 @@ enum exit_action handle_rdmsr(struct vcpu *v, struct vcpu_exit *e)
 	return EXIT_RESUME;
 }
 
-/* A guest TSC write moves TSC_ADJUST and the other way round (SDM 17.17.3). */
-static uint32_t msr_coupled(uint32_t index)
-{
-	if (index == MSR_IA32_TSC)
-		return MSR_IA32_TSC_ADJUST;
-	if (index == MSR_IA32_TSC_ADJUST)
-		return MSR_IA32_TSC;
-	return 0;
-}
-
 /*
  * Give the engine what the model stored, if the engine keeps the MSR too
  * (kvm: KVM_SET_MSRS). Write-only MSRs (PRED_CMD) have nothing stored.
@@ -102,7 +92,7 @@ enum exit_action handle_wrmsr(struct vcpu *v, struct vcpu_exit *e)
 {
 	struct msr_req r = {.index = e->msr.index, .data = e->msr.data};
 	enum msr_result res;
-	uint32_t also = msr_coupled(r.index);
+	uint32_t also = msr_write_also_changes(r.index);
 
 	res = msr_set(&v->model, &r);
 	v->stats.wrmsr++;

@@ -112,6 +112,13 @@ enum msr_result msr_get(struct vcpu_model *m, struct msr_req *r);
 enum msr_result msr_set(struct vcpu_model *m, const struct msr_req *r);
 
 /*
+ * The other MSR an accepted guest write of index changes too, or 0: TSC and
+ * TSC_ADJUST move together (SDM 17.17.3), so an engine that keeps both must be
+ * given both.
+ */
+uint32_t msr_write_also_changes(uint32_t index);
+
+/*
  * The raw field that holds an MSR, with no rule at all (state sync and
  * snapshots): EFER is st->efer, FS_BASE/GS_BASE the FS/GS segment bases, the
  * rest st->msr. False if the model keeps no field for index.

@@ -171,6 +171,16 @@ int msr_set_tsc_adjust(struct vcpu_model *m, const struct msr_req *r)
 	return MSR_OK;
 }
 
+/* The two rules above change both MSRs on a guest write. */
+uint32_t msr_write_also_changes(uint32_t index)
+{
+	if (index == MSR_IA32_TSC)
+		return MSR_IA32_TSC_ADJUST;
+	if (index == MSR_IA32_TSC_ADJUST)
+		return MSR_IA32_TSC;
+	return 0;
+}
+
 /* spec/msr.md §5.3: Intel faults on bits 63:32 (host too); AMD drops them. */
 int msr_set_tsc_aux(struct vcpu_model *m, const struct msr_req *r)
 {

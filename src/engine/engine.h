@@ -66,5 +66,6 @@ struct engine_ops {
 };
 
 extern const struct engine_ops kvm_engine_ops;
+extern const struct engine_ops emu_engine_ops;
 
 #endif

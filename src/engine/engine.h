@@ -62,6 +62,8 @@ struct engine_ops {
 	int (*read_linear)(void *ctx, uint64_t la, void *buf, size_t len);
 	/* From any thread: make the current or next run return -EINTR soon. */
 	void (*kick)(void *ctx);
+	/* The engine's own lines for --stats, or NULL. */
+	void (*print_stats)(void *ctx, FILE *out);
 	void (*destroy)(void *ctx);
 };
 

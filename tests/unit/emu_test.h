@@ -26,26 +26,26 @@
 #include "vcpu/exit.h"
 #include "vcpu/state.h"
 
-#define ET_RAM	     (2u << 20)
-#define ET_GDT	     0x1000u
-#define ET_IDT	     0x2000u
-#define ET_TSS	     0x3000u
-#define ET_STUBS     0x8000u
-#define ET_STUB(v)   (ET_STUBS + 4u * (v))
-#define ET_PT	     0x10000u
-#define ET_STACK0    0x1f000u
-#define ET_STACK     0x2f000u
+#define ET_RAM	      (2u << 20)
+#define ET_GDT	      0x1000u
+#define ET_IDT	      0x2000u
+#define ET_TSS	      0x3000u
+#define ET_STUBS      0x8000u
+#define ET_STUB(v)    (ET_STUBS + 4u * (v))
+#define ET_PT	      0x10000u
+#define ET_STACK0     0x1f000u
+#define ET_STACK      0x2f000u
 #define ET_STACK_REAL 0xf000u /* SS = 0: SP below 64 KiB */
-#define ET_DATA	     0x30000u
-#define ET_CODE	     0x40000u
-#define ET_SEL_CS32  0x08
-#define ET_SEL_DS32  0x10
-#define ET_SEL_CS64  0x18
-#define ET_SEL_CS16  0x20
-#define ET_SEL_DS16  0x28
-#define ET_SEL_TSS   0x30 /* two slots in long mode */
-#define ET_SEL_CS3   0x43 /* ring-3 code (32- or 64-bit as the mode), RPL 3 */
-#define ET_SEL_DS3   0x4b /* ring-3 data, RPL 3 */
+#define ET_DATA	      0x30000u
+#define ET_CODE	      0x40000u
+#define ET_SEL_CS32   0x08
+#define ET_SEL_DS32   0x10
+#define ET_SEL_CS64   0x18
+#define ET_SEL_CS16   0x20
+#define ET_SEL_DS16   0x28
+#define ET_SEL_TSS    0x30 /* two slots in long mode */
+#define ET_SEL_CS3    0x43 /* ring-3 code (32- or 64-bit as the mode), RPL 3 */
+#define ET_SEL_DS3    0x4b /* ring-3 data, RPL 3 */
 #define ET_SEL_CS3_32 0x53 /* ring-3 32-bit code in long mode (compatibility) */
 
 enum et_mode {
@@ -69,8 +69,8 @@ static inline void et_put64(uint8_t *p, uint64_t v)
 }
 
 /* A code or data descriptor: type 0xb (code, accessed) or 0x3 (data, accessed). */
-static inline uint64_t et_desc(uint32_t base, uint32_t limit, unsigned type, unsigned dpl,
-			       bool l, bool db, bool g)
+static inline uint64_t et_desc(uint32_t base, uint32_t limit, unsigned type, unsigned dpl, bool l,
+			       bool db, bool g)
 {
 	uint64_t d = (limit & 0xffff) | ((uint64_t)(base & 0xffffff) << 16);
 
@@ -84,8 +84,15 @@ static inline uint64_t et_desc(uint32_t base, uint32_t limit, unsigned type, uns
 static inline struct segment et_seg(uint16_t sel, unsigned type, unsigned dpl, bool l, bool db,
 				    uint32_t limit)
 {
-	return (struct segment){.selector = sel, .base = 0, .limit = limit, .type = type, .s = true,
-				.dpl = dpl, .present = true, .l = l, .db = db,
+	return (struct segment){.selector = sel,
+				.base = 0,
+				.limit = limit,
+				.type = type,
+				.s = true,
+				.dpl = dpl,
+				.present = true,
+				.l = l,
+				.db = db,
 				.g = limit > 0xfffff};
 }
 
@@ -163,8 +170,11 @@ static inline void et_paging(struct et *t)
 static inline void et_state(struct et *t, enum et_mode mode)
 {
 	struct vcpu_state *st = &t->st;
-	struct segment tr = {.selector = ET_SEL_TSS, .base = ET_TSS, .limit = 0x68 + 8192,
-			     .type = 0xb, .present = true};
+	struct segment tr = {.selector = ET_SEL_TSS,
+			     .base = ET_TSS,
+			     .limit = 0x68 + 8192,
+			     .type = 0xb,
+			     .present = true};
 
 	t->mode = mode;
 	memset(st->gpr, 0, sizeof(st->gpr));
@@ -176,7 +186,8 @@ static inline void et_state(struct et *t, enum et_mode mode)
 	st->efer = 0;
 	st->gdt = (struct dtable){.base = ET_GDT, .limit = 0xff};
 	st->idt = (struct dtable){.base = mode == ET_REAL ? 0 : ET_IDT,
-				  .limit = mode == ET_REAL ? 0x3ff : (mode == ET_LONG64 ? 0xfff : 0x7ff)};
+				  .limit = mode == ET_REAL ? 0x3ff
+							   : (mode == ET_LONG64 ? 0xfff : 0x7ff)};
 	st->seg[SEG_LDTR] = (struct segment){.type = 2, .present = true, .unusable = true};
 	st->seg[SEG_TR] = tr;
 	et_gdt(t);
@@ -208,8 +219,8 @@ static inline void et_state(struct et *t, enum et_mode mode)
 /* Create the engine (vendor: enum cpu_vendor, or -1) and a state in `mode`. */
 static inline int et_init(struct et *t, int vendor, enum et_mode mode)
 {
-	struct engine_config cfg = {.nmem = 1, .log = stderr, .vendor = vendor,
-				    .unknown_msr_gp = true};
+	struct engine_config cfg = {
+		.nmem = 1, .log = stderr, .vendor = vendor, .unknown_msr_gp = true};
 
 	memset(t, 0, sizeof(*t));
 	t->ram = calloc(1, ET_RAM);

@@ -4,13 +4,18 @@
  *
  *   emu.c       engine_ops, the run loop, exit completion
  *   mem.c       segmentation checks, the software TLB, memory and stack access,
- *               the decoded-instruction cache, MMIO replay
- *   exec_int.c  the integer instruction set, near control flow, strings
- *   exec_seg.c  descriptors and segment loads, far transfers, INT/IRET,
- *               exception delivery, SYSCALL/SYSRET/SYSENTER/SYSEXIT/SWAPGS
- *   exec_sys.c  system instructions: VM exits into the vCPU model (CR, MSR,
- *               CPUID, XSETBV, HLT, I/O), DRn, descriptor-table registers,
- *               TSC, flags with IOPL rules, x87/SSE state
+ *               MMIO replay
+ *   fetch.c     instruction fetch and the decoded-instruction cache
+ *   exec_int.c  (with exec_data.c, exec_flow.c, exec_str.c; exec_int.h)
+ *               the integer instruction set, near control flow, strings
+ *   exec_seg.c  (with exec_desc.c, exec_far.c, exec_exc.c, exec_fast.c;
+ *               exec_seg.h) descriptors and segment loads, descriptor-table
+ *               registers, far transfers, INT/IRET, exception delivery,
+ *               SYSCALL/SYSRET/SYSENTER/SYSEXIT/SWAPGS
+ *   exec_sys.c  (with exec_io.c, exec_fpu.c; exec_sys.h) system
+ *               instructions: VM exits into the vCPU model (CR, MSR, CPUID,
+ *               XSETBV, HLT, I/O), DRn, TSC, flags with IOPL rules, x87/SSE
+ *               state
  *
  * How an instruction runs. The loop decodes (or finds in the cache) the
  * instruction at CS:RIP, sets e->next_rip to the address after it, and calls
@@ -82,10 +87,13 @@ enum {
 #define EMU_TLB_BITS 8
 #define EMU_TLB_SIZE (1u << EMU_TLB_BITS)
 
+struct emu_page;
+
 struct emu_tlb_entry {
-	uint64_t tag;	  /* la >> 12 << 1 | user; EMU_TLB_EMPTY when empty */
-	uint8_t *host;	  /* the host bytes of the 4 KiB page, NULL for MMIO (slow path) */
-	uint64_t pa_page; /* the guest-physical address of the 4 KiB page */
+	uint64_t tag;	       /* la >> 12 << 1 | user; EMU_TLB_EMPTY when empty */
+	uint8_t *host;	       /* the host bytes of the 4 KiB page (RAM only) */
+	uint64_t pa_page;      /* the guest-physical address of the 4 KiB page */
+	struct emu_page *page; /* its code tracking (fetch.c) */
 };
 
 #define EMU_TLB_EMPTY (~0ull)
@@ -96,7 +104,7 @@ struct emu_tlb_entry {
 
 struct emu_icache_entry {
 	uint64_t pa;  /* guest-physical address of the first byte; ~0 when empty */
-	uint32_t gen; /* the page's generation when decoded */
+	uint32_t gen; /* the page's generation plus the cache epoch when decoded */
 	uint8_t bits; /* code size it was decoded for */
 	struct insn in;
 };
@@ -145,6 +153,12 @@ struct emu_fpu {
 #define MXCSR_RESET 0x1f80
 #define FCW_RESET   0x037f
 
+struct emu;
+struct insn;
+
+/* A handler executes one decoded instruction (see the top of this file). */
+typedef void (*emu_handler)(struct emu *e, const struct insn *in);
+
 struct emu {
 	/* The architectural state. RFLAGS status bits are stale while lf.mask != 0. */
 	struct vcpu_state st;
@@ -160,7 +174,7 @@ struct emu {
 	/* Instruction in flight. */
 	uint64_t next_rip;
 	const struct insn *in;
-	bool shadow;	  /* an interrupt shadow (STI, MOV SS, POP SS) covers the next instruction */
+	bool shadow; /* an interrupt shadow (STI, MOV SS, POP SS) covers the next instruction */
 	bool shadow_next; /* set by the handler; becomes `shadow` after it retires */
 
 	/* Fault unwinding. */
@@ -173,6 +187,7 @@ struct emu {
 
 	/* The exit being built or completed. */
 	struct vcpu_exit *exit;
+	bool exit_pending;    /* *exit describes an exit the next run completes */
 	uint8_t io_buf[4096]; /* exit_io.data: batched OUTS items, IN/INS data */
 	uint8_t mmio_buf[8];
 	struct emu_mmio_rec mmio_log[EMU_MMIO_LOG];
@@ -195,17 +210,29 @@ struct emu {
 	struct emu_tlb_entry tlb_read[EMU_TLB_SIZE], tlb_write[EMU_TLB_SIZE],
 		tlb_fetch[EMU_TLB_SIZE];
 	struct emu_icache_entry *icache; /* EMU_ICACHE_SIZE entries */
+	uint32_t icache_epoch;		 /* entry gen = page gen + epoch (emu_icache_flush) */
+	/* The code page of the last fetch: most fetches hit it without a TLB lookup. */
+	uint64_t code_tag; /* as emu_tlb_entry.tag, EMU_TLB_EMPTY when none */
+	uint64_t code_pa_page;
+	const uint8_t *code_host;
+	struct emu_page *code_page;
 
 	/* Time: guest TSC = host TSC + tsc_offset. */
 	int64_t tsc_offset;
+	uint64_t tsc_reported; /* the TSC get_state gave; set_state moves the clock only if changed
+				*/
 
 	/* User-return MSRs: the per-thread bank SYSCALL, SYSRET, RDTSCP and RDPID read. */
 	struct uret_registry uret_reg;
 	struct uret_cpu uret_cpu;
 	struct uret_hw uret_hw;
 	uint64_t uret_bank[URET_MAX_SLOTS]; /* the "hardware" behind uret_hw */
-	int uret_slot_star, uret_slot_lstar, uret_slot_cstar, uret_slot_sfmask,
-		uret_slot_tsc_aux;
+	int uret_slot_star, uret_slot_lstar, uret_slot_cstar, uret_slot_sfmask, uret_slot_tsc_aux;
+
+	/* Dispatch: one handler per enum insn_op, NULL where none is implemented. */
+	emu_handler handlers[OP_COUNT];
+	bool ni_reported[OP_COUNT]; /* "not implemented" already said for this op */
+	struct insn cross;	    /* an instruction crossing a page boundary (never cached) */
 
 	/* Statistics. */
 	uint64_t insns; /* instructions retired */
@@ -388,9 +415,21 @@ void emu_stack_add(struct emu *e, int64_t delta); /* RSP += delta at the stack s
 /* Flush the software TLB (MOV CR3, CR0/CR4/EFER paging bits) or one page (INVLPG). */
 void emu_tlb_flush(struct emu *e);
 void emu_tlb_flush_page(struct emu *e, uint64_t la);
+/*
+ * A write reached RAM in a page holding cached instructions: drop them if it
+ * touched their lines (fetch.c).
+ */
+void emu_code_written(struct emu_page *p, uint64_t pa, unsigned len);
 
-/* Fetch and decode the instruction at CS:RIP (cached); raises #GP/#PF/#UD. */
+/* ---- fetch.c: instruction fetch ------------------------------------------ */
+
+/*
+ * Fetch and decode the instruction at CS:RIP (cached); raises #GP/#PF/#UD,
+ * and #UD for an instruction without a handler (said once on the log).
+ */
 const struct insn *emu_fetch(struct emu *e);
+/* Drop every cached instruction. */
+void emu_icache_flush(struct emu *e);
 
 /* Set up and free the TLB, page table and instruction cache. */
 int emu_mem_init(struct emu *e, const struct engine_config *cfg);
@@ -402,12 +441,13 @@ void emu_mem_free(struct emu *e);
  * Deliver an exception or interrupt through the IVT (real mode) or IDT
  * (protected and long mode), with privilege and stack switches (TSS, IST).
  * The frame holds return_rip (the faulting instruction, or the one after INT n);
- * `soft` is INT n/INT3/INTO: the gate's DPL must be >= CPL (#GP(vector*8+2)),
- * and in virtual-8086 mode IOPL < 3 gives #GP(0). On success RIP is the
+ * `soft` is INT n/INT3/INTO: the gate's DPL must be >= CPL (#GP(vector*8+2));
+ * INT n's own handler checks IOPL in virtual-8086 mode. On success RIP is the
  * handler's; a fault on the way raises it (emu_raise) with the state as it
  * was, e->delivering still holding the vector, and emu.c's loop turns it into
  * #DF or a triple fault (SDM Vol. 3A Table 6-5).
- * Sets e->delivering = vector on entry and -1 when done.
+ * Sets e->delivering = vector on entry (-1 for soft ones, which Table 6-5
+ * does not combine) and -1 when done.
  */
 void emu_deliver(struct emu *e, unsigned vector, bool has_error, uint32_t error_code, bool soft,
 		 uint64_t return_rip);
@@ -416,9 +456,6 @@ void emu_deliver(struct emu *e, unsigned vector, bool has_error, uint32_t error_
 void emu_load_seg(struct emu *e, unsigned seg, uint16_t selector);
 
 /* ---- handler table -------------------------------------------------------- */
-
-/* A handler executes one decoded instruction (see the top of this file). */
-typedef void (*emu_handler)(struct emu *e, const struct insn *in);
 
 /* Each exec_*.c fills the entries of the operations it implements. */
 void emu_exec_int_init(emu_handler *table);

@@ -124,9 +124,9 @@ demo_lm64:
 4:	PRINTLN64 "the second value is not larger! (the time-stamp counter should run)"
 5:
 
-	PRINT64 "    WRMSR LSTAR = 0x0000800000000000, not a canonical address: "
+	PRINT64 "    WRMSR LSTAR = 0x0100000000000000, canonical neither for 48- nor for 57-bit addresses: "
 	movl $MSR_LSTAR, %ecx
-	movl $0x00008000, %edx
+	movl $0x01000000, %edx
 	xorl %eax, %eax
 	TRY64 wrmsr
 	cmpl $VEC_GP, exc_vector(%rip)

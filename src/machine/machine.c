@@ -118,15 +118,18 @@ static int env_set_msr(void *ctx, uint32_t index, uint64_t value)
 	return m->engine->set_msr(m->engine_ctx, index, value);
 }
 
-/* --engine=auto uses kvm when /dev/kvm works and says which engine it picked. */
+/*
+ * --engine=auto uses kvm when /dev/kvm works and emu otherwise; either way it
+ * says which engine it picked, and why emu.
+ */
 static int choose_engine(struct vx86_machine *m)
 {
 	char why[256] = "";
 
 	switch (m->cfg.engine) {
 	case VX86_ENGINE_EMU:
-		fprintf(m->log, "vx86: the emu engine is not available yet; use --engine=kvm\n");
-		return -ENOSYS;
+		m->engine = &emu_engine_ops;
+		return 0;
 	case VX86_ENGINE_KVM:
 		if (kvm_engine_ops.probe(why, sizeof(why)) < 0) {
 			fprintf(m->log, "vx86: the kvm engine cannot run here: %s\n", why);
@@ -135,11 +138,10 @@ static int choose_engine(struct vx86_machine *m)
 		break;
 	case VX86_ENGINE_AUTO:
 		if (kvm_engine_ops.probe(why, sizeof(why)) < 0) {
-			fprintf(m->log,
-				"vx86: no engine available: %s, and the emu engine is not "
-				"available yet\n",
+			fprintf(m->log, "vx86: %s; using the emu engine (vx86's own x86 CPU)\n",
 				why);
-			return -ENODEV;
+			m->engine = &emu_engine_ops;
+			return 0;
 		}
 		fprintf(m->log, "vx86: using the kvm engine (/dev/kvm)\n");
 		break;
@@ -410,6 +412,8 @@ int vx86_machine_run(struct vx86_machine *m)
 		fprintf(m->log, "vx86: %s engine, stopped by %s, exit status %d\n", m->engine->name,
 			m->vcpu.stop_cause ? m->vcpu.stop_cause : "unknown", status);
 		exit_stats_print(&m->vcpu.stats, m->log);
+		if (m->engine->print_stats)
+			m->engine->print_stats(m->engine_ctx, m->log);
 	}
 	fflush(m->cfg.console ? m->cfg.console : stdout);
 	return status;

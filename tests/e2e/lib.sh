@@ -8,12 +8,13 @@ tap_failed=0
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/vx86-e2e.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
 
-ok() { # ok COND-STATUS NAME
+# ok COND-STATUS NAME; with $E set (an engine), names start with "$E: ".
+ok() {
 	tap_n=$((tap_n + 1))
 	if [ "$1" -eq 0 ]; then
-		echo "ok $tap_n - $2"
+		echo "ok $tap_n - ${E:+$E: }$2"
 	else
-		echo "not ok $tap_n - $2"
+		echo "not ok $tap_n - ${E:+$E: }$2"
 		tap_failed=$((tap_failed + 1))
 		show_output
 	fi

@@ -90,16 +90,20 @@ guest_main:
 	rdmsr
 	EXPECT_EQ %eax, %ebx, "EFER restored"
 
-	/* Non-canonical addresses fault (msr.md 5.1, 15.4). */
+	/*
+	 * Non-canonical addresses fault (msr.md 5.1, 15.4). The values are
+	 * non-canonical for 48-bit and for 57-bit (LA57) linear addresses alike:
+	 * the check uses the widest width the CPU supports, whatever CR4.LA57.
+	 */
 	movl $MSR_LSTAR, %ecx
 	movl $0xffffffff, %edx
 	movl $0x81000000, %eax
 	wrmsr
-	movl $0x00008000, %edx
+	movl $0x01000000, %edx
 	movl $0x00000000, %eax
 	TRY wrmsr
-	EXPECT_GP "WRMSR LSTAR = 0x0000800000000000: #GP(0), EIP on the WRMSR"
-	EXPECT_EQ64 %edx, %eax, $0x00008000, $0, "WRMSR LSTAR fault: EDX:EAX unchanged"
+	EXPECT_GP "WRMSR LSTAR = 0x0100000000000000: #GP(0), EIP on the WRMSR"
+	EXPECT_EQ64 %edx, %eax, $0x01000000, $0, "WRMSR LSTAR fault: EDX:EAX unchanged"
 	movl $MSR_LSTAR, %ecx
 	rdmsr
 	EXPECT_EQ64 %edx, %eax, $0xffffffff, $0x81000000, "WRMSR LSTAR fault: LSTAR keeps 0xffffffff81000000"
@@ -108,7 +112,7 @@ guest_main:
 	WR_NONCANON MSR_CSTAR, 0xaaaaaaaa, 0xaaaaaaaa, 0xffffffff, 0x81000040, "CSTAR = 0xaaaaaaaaaaaaaaaa"
 	WR_NONCANON MSR_KERNEL_GS_BASE, 0xaaaaaaaa, 0xaaaaaaaa, 0xffff8000, 0x00001000, "KERNEL_GS_BASE = 0xaaaaaaaaaaaaaaaa"
 	WR_NONCANON MSR_FS_BASE, 0xaaaaaaaa, 0xaaaaaaaa, 0x00000000, 0x00200000, "FS_BASE = 0xaaaaaaaaaaaaaaaa"
-	WR_NONCANON MSR_GS_BASE, 0xffff7fff, 0xffffffff, 0x00007fff, 0x00000000, "GS_BASE = 0xffff7fffffffffff"
+	WR_NONCANON MSR_GS_BASE, 0xfeffffff, 0xffffffff, 0x00007fff, 0x00000000, "GS_BASE = 0xfeffffffffffffff"
 	/*
 	 * FS_BASE/GS_BASE are the hidden FS/GS bases: reload the selectors so
 	 * nothing later uses the test values.

@@ -5,7 +5,7 @@
  * checksum on port 0xE9 and asks Bochs to quit by writing "Shutdown" to its
  * shutdown port 0x8900.
  */
-#include "mips_loop.h"
+#include "mips_loop.inc"
 
 	.code16
 	.text

@@ -4,7 +4,7 @@
  * protected mode, paging off) that runs MIPS_LOOP, prints the checksum on
  * port 0xE9 and exits through isa-debug-exit (port 0xF4) with value 0.
  */
-#include "mips_loop.h"
+#include "mips_loop.inc"
 
 	.section .multiboot, "a"
 	.align 4

@@ -412,6 +412,20 @@ uint64_t emu_stack_read(struct emu *e, int64_t delta, unsigned size);
 void emu_stack_write(struct emu *e, int64_t delta, unsigned size, uint64_t v);
 void emu_stack_add(struct emu *e, int64_t delta); /* RSP += delta at the stack size */
 
+/* A TLB tag: the 4 KiB linear page and the privilege class (user, unless `sys`). */
+static inline uint64_t emu_tlb_tag(const struct emu *e, uint64_t la, bool sys)
+{
+	return (la >> 12) << 1 | (e->cpl == 3 && !sys);
+}
+
+/*
+ * Translate la for an access of `kind` (a #PF unwinds) and fill *t when the
+ * page is RAM (for writes: and dirty). Returns the host page, or NULL when the
+ * page is not RAM; *pa_page is the guest-physical page either way.
+ */
+uint8_t *emu_tlb_fill(struct emu *e, struct emu_tlb_entry *t, uint64_t la, enum mmu_kind kind,
+		      bool sys, uint64_t *pa_page);
+
 /* Flush the software TLB (MOV CR3, CR0/CR4/EFER paging bits) or one page (INVLPG). */
 void emu_tlb_flush(struct emu *e);
 void emu_tlb_flush_page(struct emu *e, uint64_t la);

@@ -49,29 +49,21 @@ void emu_code_written(struct emu_page *p, uint64_t pa, unsigned len)
 static const uint8_t *fetch_page(struct emu *e, uint64_t la, uint64_t *pa_page)
 {
 	struct emu_tlb_entry *t = &e->tlb_fetch[(la >> 12) & (EMU_TLB_SIZE - 1)];
-	uint64_t tag = (la >> 12) << 1 | (e->cpl == 3);
-	struct mmu_access a = {.la = la, .kind = MMU_FETCH, .cpl = e->cpl};
-	struct mmu_walk w;
-	struct mmu_fault f;
 	uint8_t *host;
 
-	if (t->tag == tag) {
+	if (t->tag == emu_tlb_tag(e, la, false)) {
 		*pa_page = t->pa_page;
 		return t->host;
 	}
-	if (mmu_translate(&e->st, &e->mem, &e->mmu_cpu, &a, &w, &f) != MMU_OK)
-		emu_page_fault(e, f.cr2, f.error_code);
-	*pa_page = w.pa & ~0xfffull;
-	host = mmu_mem_host(&e->mem, *pa_page, 4096);
+	host = emu_tlb_fill(e, t, la, MMU_FETCH, false, pa_page);
 	if (!host) {
 		e->exit->internal =
 			(struct exit_internal){.what = "emu: instruction fetch from a "
 						       "guest-physical address that is not RAM",
 					       .ndata = 1};
-		e->exit->internal.data[0] = w.pa;
+		e->exit->internal.data[0] = *pa_page | (la & 0xfff);
 		emu_exit(e, EXIT_REASON_VX86_INTERNAL);
 	}
-	*t = (struct emu_tlb_entry){.tag = tag, .host = host, .pa_page = *pa_page};
 	return host;
 }
 
@@ -142,12 +134,12 @@ const struct insn *emu_fetch(struct emu *e)
 			emu_gp(e, 0);
 		la = (uint32_t)(cs->base + rip);
 	}
-	if (((la >> 12) << 1 | (e->cpl == 3)) != e->code_tag) {
+	if (emu_tlb_tag(e, la, false) != e->code_tag) {
 		if (e->long64 && !is_canonical(la, cpu_vaddr_bits(&e->st)))
 			emu_gp(e, 0);
 		e->code_host = fetch_page(e, la, &e->code_pa_page);
 		e->code_page = &e->pages[e->code_pa_page >> 12];
-		e->code_tag = (la >> 12) << 1 | (e->cpl == 3);
+		e->code_tag = emu_tlb_tag(e, la, false);
 	}
 	page = e->code_host;
 	pa = e->code_pa_page | (la & 0xfff);

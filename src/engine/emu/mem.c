@@ -92,11 +92,6 @@ static inline struct emu_tlb_entry *tlb_slot(struct emu_tlb_entry *tlb, uint64_t
 	return &tlb[(la >> 12) & (EMU_TLB_SIZE - 1)];
 }
 
-static inline uint64_t tlb_tag(const struct emu *e, uint64_t la, bool sys)
-{
-	return (la >> 12) << 1 | (e->cpl == 3 && !sys);
-}
-
 void emu_tlb_flush(struct emu *e)
 {
 	e->code_tag = EMU_TLB_EMPTY;
@@ -128,13 +123,9 @@ static uint64_t walk(struct emu *e, uint64_t la, enum mmu_kind kind, bool sys, b
 	return w.pa & ~0xfffull;
 }
 
-/*
- * Translate la for an access of `kind` and fill the TLB entry when the page is
- * RAM (and, for writes, dirty). Returns the host page or NULL for MMIO;
- * *pa_page is the guest-physical page either way.
- */
-static uint8_t *tlb_fill(struct emu *e, struct emu_tlb_entry *t, uint64_t la, enum mmu_kind kind,
-			 bool sys, uint64_t *pa_page)
+/* Fetches (fetch.c) fill their TLB here too. */
+uint8_t *emu_tlb_fill(struct emu *e, struct emu_tlb_entry *t, uint64_t la, enum mmu_kind kind,
+		      bool sys, uint64_t *pa_page)
 {
 	bool dirty;
 	uint64_t pa = walk(e, la, kind, sys, &dirty);
@@ -143,7 +134,7 @@ static uint8_t *tlb_fill(struct emu *e, struct emu_tlb_entry *t, uint64_t la, en
 	*pa_page = pa;
 	if (!host || (kind == MMU_WRITE && !dirty))
 		return host;
-	*t = (struct emu_tlb_entry){.tag = tlb_tag(e, la, sys),
+	*t = (struct emu_tlb_entry){.tag = emu_tlb_tag(e, la, sys),
 				    .host = host,
 				    .pa_page = pa,
 				    .page = &e->pages[pa >> 12]};
@@ -204,7 +195,7 @@ static void access_page(struct emu *e, uint64_t la, uint8_t *buf, unsigned len, 
 	uint64_t pa_page;
 	uint8_t *host;
 
-	if (t->tag == tlb_tag(e, la, sys)) {
+	if (t->tag == emu_tlb_tag(e, la, sys)) {
 		host = t->host + (la & 0xfff);
 		if (write) {
 			if (t->page->code_lines)
@@ -215,7 +206,7 @@ static void access_page(struct emu *e, uint64_t la, uint8_t *buf, unsigned len, 
 		}
 		return;
 	}
-	host = tlb_fill(e, t, la, write ? MMU_WRITE : MMU_READ, sys, &pa_page);
+	host = emu_tlb_fill(e, t, la, write ? MMU_WRITE : MMU_READ, sys, &pa_page);
 	if (!host) {
 		mmio_copy(e, pa_page | (la & 0xfff), buf, len, write);
 		return;
@@ -282,7 +273,7 @@ uint64_t emu_read(struct emu *e, unsigned seg, uint64_t off, unsigned size)
 	struct emu_tlb_entry *t = tlb_slot(e->tlb_read, la);
 	uint64_t v = 0;
 
-	if (t->tag == tlb_tag(e, la, false) && (la & 0xfff) <= 4096 - size) {
+	if (t->tag == emu_tlb_tag(e, la, false) && (la & 0xfff) <= 4096 - size) {
 		memcpy(&v, t->host + (la & 0xfff), size);
 		return v;
 	}
@@ -295,7 +286,7 @@ void emu_write(struct emu *e, unsigned seg, uint64_t off, unsigned size, uint64_
 	uint64_t la = emu_linear(e, seg, off, size, true);
 	struct emu_tlb_entry *t = tlb_slot(e->tlb_write, la);
 
-	if (t->tag == tlb_tag(e, la, false) && (la & 0xfff) <= 4096 - size) {
+	if (t->tag == emu_tlb_tag(e, la, false) && (la & 0xfff) <= 4096 - size) {
 		if (t->page->code_lines)
 			emu_code_written(t->page, t->pa_page | (la & 0xfff), size);
 		memcpy(t->host + (la & 0xfff), &v, size);
@@ -323,7 +314,7 @@ void emu_probe_write(struct emu *e, unsigned seg, uint64_t off, unsigned len)
 		uint64_t a = lin_add(e, la, done);
 		bool dirty;
 
-		if (tlb_slot(e->tlb_write, a)->tag != tlb_tag(e, a, false))
+		if (tlb_slot(e->tlb_write, a)->tag != emu_tlb_tag(e, a, false))
 			walk(e, a, MMU_WRITE, false, &dirty);
 		done += 4096 - (a & 0xfff);
 	}

@@ -88,6 +88,7 @@ void emu_sync_mode(struct emu *e)
 	/* Real mode uses the cached CS.D too (SDM 20.1: "big real" code). */
 	e->code_bits = e->long64 ? 64 : (!e->v8086 && st->seg[SEG_CS].db) ? 32 : 16;
 	e->cpl = cpu_cpl(st);
+	e->block_stop = true; /* the block in flight was decoded for the old mode */
 }
 
 /* ---- completing the previous exit ----------------------------------------- */
@@ -160,22 +161,32 @@ static int run_loop(struct emu *e)
 		return 0;
 	}
 	for (;;) {
-		const struct insn *in;
+		const struct emu_block *b;
+		const struct emu_block_insn *bi, *end;
 
 		if (e->kicked) {
 			e->kicked = 0;
 			return -EINTR;
 		}
-		in = emu_fetch(e);
-		e->in = in;
-		e->mmio_pos = 0;
-		e->next_rip = next_rip(e, in->len);
-		e->shadow_next = false;
-		e->handlers[in->op](e, in);
-		e->st.rip = e->next_rip;
-		e->shadow = e->shadow_next;
-		e->mmio_n = 0;
-		e->insns++;
+		b = emu_fetch_block(e);
+		e->block_stop = false;
+		for (bi = b->insn, end = bi + b->n;;) {
+			const struct insn *in = &bi->in;
+			uint64_t fall = next_rip(e, in->len);
+
+			e->in = in;
+			e->mmio_pos = 0;
+			e->next_rip = fall;
+			e->shadow_next = false;
+			bi->fn(e, in);
+			e->st.rip = e->next_rip;
+			e->shadow = e->shadow_next;
+			e->mmio_n = 0;
+			e->insns++;
+			/* A taken branch or a changed machine: fetch afresh. */
+			if (++bi == end || e->next_rip != fall || e->block_stop)
+				break;
+		}
 	}
 }
 

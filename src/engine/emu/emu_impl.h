@@ -98,15 +98,35 @@ struct emu_tlb_entry {
 
 #define EMU_TLB_EMPTY (~0ull)
 
-/* Decoded-instruction cache, direct-mapped by guest-physical address. */
-#define EMU_ICACHE_BITS 14
-#define EMU_ICACHE_SIZE (1u << EMU_ICACHE_BITS)
+/*
+ * Decoded-block cache (fetch.c), direct-mapped by the guest-physical address
+ * of a block's first instruction. A block is a run of up to EMU_BLOCK_MAX
+ * instructions in one page, each with its handler, ending at the first
+ * branch, at the page's end, or before an instruction that
+ * cannot be cached.
+ */
+#define EMU_BCACHE_BITS 12
+#define EMU_BCACHE_SIZE (1u << EMU_BCACHE_BITS)
+#define EMU_BLOCK_MAX	32
 
-struct emu_icache_entry {
+struct emu;
+struct insn;
+
+/* A handler executes one decoded instruction (see the top of this file). */
+typedef void (*emu_handler)(struct emu *e, const struct insn *in);
+
+struct emu_block_insn {
+	emu_handler fn;
+	struct insn in;
+};
+
+struct emu_block {
 	uint64_t pa;  /* guest-physical address of the first byte; ~0 when empty */
 	uint32_t gen; /* the page's generation plus the cache epoch when decoded */
 	uint8_t bits; /* code size it was decoded for */
-	struct insn in;
+	uint8_t n;    /* instructions */
+	uint16_t len; /* bytes they cover */
+	struct emu_block_insn insn[EMU_BLOCK_MAX];
 };
 
 /* Per 4 KiB page of guest RAM: code tracking for the instruction cache. */
@@ -152,12 +172,6 @@ struct emu_fpu {
 
 #define MXCSR_RESET 0x1f80
 #define FCW_RESET   0x037f
-
-struct emu;
-struct insn;
-
-/* A handler executes one decoded instruction (see the top of this file). */
-typedef void (*emu_handler)(struct emu *e, const struct insn *in);
 
 struct emu {
 	/* The architectural state. RFLAGS status bits are stale while lf.mask != 0. */
@@ -209,8 +223,14 @@ struct emu {
 	/* Caches. */
 	struct emu_tlb_entry tlb_read[EMU_TLB_SIZE], tlb_write[EMU_TLB_SIZE],
 		tlb_fetch[EMU_TLB_SIZE];
-	struct emu_icache_entry *icache; /* EMU_ICACHE_SIZE entries */
-	uint32_t icache_epoch;		 /* entry gen = page gen + epoch (emu_icache_flush) */
+	struct emu_block *bcache; /* EMU_BCACHE_SIZE entries */
+	uint32_t icache_epoch;	  /* block gen = page gen + epoch (emu_icache_flush) */
+	/*
+	 * Set when the block in flight may no longer match the machine: the mode
+	 * changed (emu_sync_mode), the TLB or the cache was flushed, or a write
+	 * hit cached code. The loop then fetches afresh after this instruction.
+	 */
+	bool block_stop;
 	/* The code page of the last fetch: most fetches hit it without a TLB lookup. */
 	uint64_t code_tag; /* as emu_tlb_entry.tag, EMU_TLB_EMPTY when none */
 	uint64_t code_pa_page;
@@ -232,7 +252,8 @@ struct emu {
 	/* Dispatch: one handler per enum insn_op, NULL where none is implemented. */
 	emu_handler handlers[OP_COUNT];
 	bool ni_reported[OP_COUNT]; /* "not implemented" already said for this op */
-	struct insn cross;	    /* an instruction crossing a page boundary (never cached) */
+	struct emu_block single;    /* one instruction decoded outside the cache (fetch.c) */
+	bool generic_only;	    /* tests: no specialised handlers (fastpath.c) */
 
 	/* Statistics. */
 	uint64_t insns; /* instructions retired */
@@ -372,7 +393,20 @@ static inline void emu_set_reg_asz(struct emu *e, unsigned r, unsigned asz, uint
  * The effective address (offset in in->seg) of the memory operand, truncated
  * to the address size. RIP-relative uses e->next_rip (the end of the instruction).
  */
-uint64_t emu_ea(const struct emu *e, const struct insn *in);
+static inline uint64_t emu_ea(const struct emu *e, const struct insn *in)
+{
+	uint64_t a = (uint64_t)(int64_t)in->disp;
+
+	if (in->flags & INSN_F_MOFFS)
+		a += in->imm;
+	if (in->base == INSN_REG_RIP)
+		a += e->next_rip; /* SDM Vol. 2 2.2.1.6: RIP of the next instruction */
+	else if (in->base != INSN_REG_NONE)
+		a += e->st.gpr[in->base];
+	if (in->index != INSN_REG_NONE)
+		a += e->st.gpr[in->index] << in->scale;
+	return a & emu_mask(in->asz);
+}
 
 /*
  * Data access at seg:off of size 1, 2, 4 or 8 bytes, with SDM Vol. 3A 5.3
@@ -433,15 +467,26 @@ void emu_tlb_flush_page(struct emu *e, uint64_t la);
  * A write reached RAM in a page holding cached instructions: drop them if it
  * touched their lines (fetch.c).
  */
-void emu_code_written(struct emu_page *p, uint64_t pa, unsigned len);
+void emu_code_written(struct emu *e, struct emu_page *p, uint64_t pa, unsigned len);
 
 /* ---- fetch.c: instruction fetch ------------------------------------------ */
 
 /*
- * Fetch and decode the instruction at CS:RIP (cached); raises #GP/#PF/#UD,
- * and #UD for an instruction without a handler (said once on the log).
+ * The decoded block starting at CS:RIP (cached); raises #GP/#PF/#UD for its
+ * first instruction, and #UD for one without a handler (said once on the
+ * log). A later instruction that would fault ends the block before it.
  */
-const struct insn *emu_fetch(struct emu *e);
+const struct emu_block *emu_fetch_block(struct emu *e);
+/*
+ * Give a freshly decoded block's instructions the specialised handlers of
+ * their forms, with flags skipped where no one can see them (fastpath.c).
+ */
+void emu_block_optimise(struct emu *e, struct emu_block *b);
+/* The instruction at CS:RIP: the first of its block. */
+static inline const struct insn *emu_fetch(struct emu *e)
+{
+	return &emu_fetch_block(e)->insn[0].in;
+}
 /* Drop every cached instruction. */
 void emu_icache_flush(struct emu *e);
 

@@ -19,21 +19,6 @@
 #include "emu_impl.h"
 #include "vcpu/cr.h"
 
-uint64_t emu_ea(const struct emu *e, const struct insn *in)
-{
-	uint64_t a = (uint64_t)(int64_t)in->disp;
-
-	if (in->flags & INSN_F_MOFFS)
-		a += in->imm;
-	if (in->base == INSN_REG_RIP)
-		a += e->next_rip; /* SDM Vol. 2 2.2.1.6: RIP of the next instruction */
-	else if (in->base != INSN_REG_NONE)
-		a += e->st.gpr[in->base];
-	if (in->index != INSN_REG_NONE)
-		a += e->st.gpr[in->index] << in->scale;
-	return a & emu_mask(in->asz);
-}
-
 /* SDM Vol. 3A 6.15: a segment violation is #SS(0) for the stack segment, else #GP(0). */
 static _Noreturn void seg_fault(struct emu *e, unsigned seg)
 {
@@ -95,6 +80,7 @@ static inline struct emu_tlb_entry *tlb_slot(struct emu_tlb_entry *tlb, uint64_t
 void emu_tlb_flush(struct emu *e)
 {
 	e->code_tag = EMU_TLB_EMPTY;
+	e->block_stop = true; /* the block in flight was fetched through the old mappings */
 	memset(e->tlb_read, 0xff, sizeof(e->tlb_read));
 	memset(e->tlb_write, 0xff, sizeof(e->tlb_write));
 	memset(e->tlb_fetch, 0xff, sizeof(e->tlb_fetch));
@@ -199,7 +185,7 @@ static void access_page(struct emu *e, uint64_t la, uint8_t *buf, unsigned len, 
 		host = t->host + (la & 0xfff);
 		if (write) {
 			if (t->page->code_lines)
-				emu_code_written(t->page, t->pa_page | (la & 0xfff), len);
+				emu_code_written(e, t->page, t->pa_page | (la & 0xfff), len);
 			memcpy(host, buf, len);
 		} else {
 			memcpy(buf, host, len);
@@ -214,7 +200,7 @@ static void access_page(struct emu *e, uint64_t la, uint8_t *buf, unsigned len, 
 	host += la & 0xfff;
 	if (write) {
 		if (e->pages[pa_page >> 12].code_lines)
-			emu_code_written(&e->pages[pa_page >> 12], pa_page | (la & 0xfff), len);
+			emu_code_written(e, &e->pages[pa_page >> 12], pa_page | (la & 0xfff), len);
 		memcpy(host, buf, len);
 	} else {
 		memcpy(buf, host, len);
@@ -288,7 +274,7 @@ void emu_write(struct emu *e, unsigned seg, uint64_t off, unsigned size, uint64_
 
 	if (t->tag == emu_tlb_tag(e, la, false) && (la & 0xfff) <= 4096 - size) {
 		if (t->page->code_lines)
-			emu_code_written(t->page, t->pa_page | (la & 0xfff), size);
+			emu_code_written(e, t->page, t->pa_page | (la & 0xfff), size);
 		memcpy(t->host + (la & 0xfff), &v, size);
 		return;
 	}

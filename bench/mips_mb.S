@@ -22,7 +22,12 @@ _start:
 	cli
 	hlt
 
+	/*
+	 * A page of its own, as in the boot sector (0x9000, code at 0x7c00): a
+	 * store into a page holding code would make every tool check for
+	 * self-modifying code, which is not what this loop measures.
+	 */
 	.bss
-	.align 16
+	.align 4096
 scratch:
 	.space 64

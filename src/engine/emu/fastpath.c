@@ -39,8 +39,8 @@
  * The linear address of seg:off when an access of len bytes needs no segment
  * check beyond this one (the generic path does all the others).
  */
-static inline bool fp_linear(const struct emu *e, unsigned seg, uint64_t off, unsigned len,
-			     bool write, uint64_t *la)
+static inline __attribute__((always_inline)) bool
+fp_linear(const struct emu *e, unsigned seg, uint64_t off, unsigned len, bool write, uint64_t *la)
 {
 	const struct segment *s = &e->st.seg[seg];
 
@@ -62,7 +62,8 @@ static inline bool fp_linear(const struct emu *e, unsigned seg, uint64_t off, un
 }
 
 /* The host bytes of seg:off for len bytes, or NULL: then the generic path must run. */
-static inline uint8_t *fp_host(struct emu *e, unsigned seg, uint64_t off, unsigned len, bool write)
+static inline __attribute__((always_inline)) uint8_t *
+fp_host(struct emu *e, unsigned seg, uint64_t off, unsigned len, bool write)
 {
 	struct emu_tlb_entry *t;
 	uint64_t la;
@@ -77,7 +78,8 @@ static inline uint8_t *fp_host(struct emu *e, unsigned seg, uint64_t off, unsign
 	return t->host + (la & 0xfff);
 }
 
-static inline uint64_t fp_read(struct emu *e, unsigned seg, uint64_t off, unsigned len)
+static inline __attribute__((always_inline)) uint64_t fp_read(struct emu *e, unsigned seg,
+							      uint64_t off, unsigned len)
 {
 	uint8_t *p = fp_host(e, seg, off, len, false);
 	uint64_t v = 0;
@@ -88,7 +90,8 @@ static inline uint64_t fp_read(struct emu *e, unsigned seg, uint64_t off, unsign
 	return v;
 }
 
-static inline void fp_write(struct emu *e, unsigned seg, uint64_t off, unsigned len, uint64_t v)
+static inline __attribute__((always_inline)) void fp_write(struct emu *e, unsigned seg,
+							   uint64_t off, unsigned len, uint64_t v)
 {
 	uint8_t *p = fp_host(e, seg, off, len, true);
 

@@ -60,6 +60,15 @@ struct engine_ops {
 	int (*set_msr)(void *ctx, uint32_t index, uint64_t value);
 	/* Read guest memory at a linear address through the guest's translation. */
 	int (*read_linear)(void *ctx, uint64_t la, void *buf, size_t len);
+	/*
+	 * Request an external maskable interrupt (INTR) with this vector, for
+	 * the vCPU to take at the first instruction boundary where RFLAGS.IF = 1
+	 * and no interrupt shadow (STI, MOV SS, POP SS) is in effect. Call it
+	 * between runs. 0, or -EBUSY while an earlier one is still pending. NULL
+	 * where the engine cannot inject interrupts yet (kvm: no interrupt
+	 * source exists in vx86 to need it; see README).
+	 */
+	int (*interrupt)(void *ctx, uint8_t vector);
 	/* From any thread: make the current or next run return -EINTR soon. */
 	void (*kick)(void *ctx);
 	/* The engine's own lines for --stats, or NULL. */

@@ -168,8 +168,21 @@ static int run_loop(struct emu *e)
 			e->kicked = 0;
 			return -EINTR;
 		}
+		/*
+		 * SDM 6.8.1, 6.8.3: a pending external interrupt is taken at an
+		 * instruction boundary with IF = 1 and no interrupt shadow. While
+		 * one is pending, every instruction is such a boundary: blocks run
+		 * one instruction at a time (block_stop).
+		 */
+		if (e->irq_pending >= 0 && (e->st.rflags & RFLAGS_IF) && !e->shadow) {
+			unsigned v = (unsigned)e->irq_pending;
+
+			e->irq_pending = -1;
+			e->in = NULL;
+			emu_deliver_intr(e, v);
+		}
 		b = emu_fetch_block(e);
-		e->block_stop = false;
+		e->block_stop = e->irq_pending >= 0;
 		for (bi = b->insn, end = bi + b->n;;) {
 			const struct insn *in = &bi->in;
 			uint64_t fall = next_rip(e, in->len);
@@ -286,6 +299,7 @@ static int emu_create(const struct engine_config *cfg, struct cpu_model *cpu, vo
 	e->log = cfg->log;
 	e->unknown_msr_gp = cfg->unknown_msr_gp;
 	e->delivering = -1;
+	e->irq_pending = -1;
 	/* The decoder follows Intel where vendors differ, so Intel is the default. */
 	cpu_model_init(&e->cpu, cfg->vendor == CPU_VENDOR_AMD ? CPU_VENDOR_AMD : CPU_VENDOR_INTEL);
 	/*
@@ -398,6 +412,16 @@ static int emu_read_linear(void *ctx, uint64_t la, void *buf, size_t len)
 	return 0;
 }
 
+static int emu_interrupt(void *ctx, uint8_t vector)
+{
+	struct emu *e = ctx;
+
+	if (e->irq_pending >= 0)
+		return -EBUSY;
+	e->irq_pending = vector;
+	return 0;
+}
+
 static void emu_kick(void *ctx)
 {
 	struct emu *e = ctx;
@@ -433,6 +457,7 @@ const struct engine_ops emu_engine_ops = {
 	.set_state = emu_set_state,
 	.set_msr = emu_set_msr,
 	.read_linear = emu_read_linear,
+	.interrupt = emu_interrupt,
 	.kick = emu_kick,
 	.print_stats = emu_print_stats,
 	.destroy = emu_destroy,

@@ -190,6 +190,7 @@ struct emu {
 	const struct insn *in;
 	bool shadow; /* an interrupt shadow (STI, MOV SS, POP SS) covers the next instruction */
 	bool shadow_next; /* set by the handler; becomes `shadow` after it retires */
+	int irq_pending;  /* the vector of a requested external interrupt, or -1 */
 
 	/* Fault unwinding. */
 	jmp_buf unwind;
@@ -510,6 +511,8 @@ void emu_mem_free(struct emu *e);
  */
 void emu_deliver(struct emu *e, unsigned vector, bool has_error, uint32_t error_code, bool soft,
 		 uint64_t return_rip);
+/* An external interrupt at the current RIP, an instruction boundary (INTR, SDM 6.3.1). */
+void emu_deliver_intr(struct emu *e, unsigned vector);
 
 /* Load a data or stack segment register (MOV, POP, LDS...) with SDM's checks. */
 void emu_load_seg(struct emu *e, unsigned seg, uint16_t selector);

@@ -211,6 +211,22 @@ static void deliver_gate(struct emu *e, const struct event *ev, const struct gat
 	emu_sync_mode(e);
 }
 
+/* Through the IVT or the IDT; `combine`: a fault on the way makes #DF (Table 6-5). */
+static void deliver_event(struct emu *e, struct event *ev, bool combine)
+{
+	struct gate g;
+
+	ev->idt_err = ev->vector * 8 + 2 + ev->ext;
+	e->delivering = combine ? (int)ev->vector : -1;
+	if (!(e->st.cr0 & CR0_PE)) {
+		deliver_real(e, ev);
+	} else {
+		gate_read(e, ev, &g);
+		deliver_gate(e, ev, &g);
+	}
+	e->delivering = -1;
+}
+
 void emu_deliver(struct emu *e, unsigned vector, bool has_error, uint32_t error_code, bool soft,
 		 uint64_t return_rip)
 {
@@ -220,21 +236,24 @@ void emu_deliver(struct emu *e, unsigned vector, bool has_error, uint32_t error_
 			   .soft = soft,
 			   .ext = !soft,
 			   .rip = return_rip};
-	struct gate g;
 
-	ev.idt_err = ev.vector * 8 + 2 + ev.ext;
 	/*
 	 * SDM Table 6-5 combines exceptions only: a fault while delivering INT n
 	 * (INT3, INTO) is delivered on its own, as the first event.
 	 */
-	e->delivering = soft ? -1 : (int)ev.vector;
-	if (!(e->st.cr0 & CR0_PE)) {
-		deliver_real(e, &ev);
-	} else {
-		gate_read(e, &ev, &g);
-		deliver_gate(e, &ev, &g);
-	}
-	e->delivering = -1;
+	deliver_event(e, &ev, !soft);
+}
+
+/*
+ * An external interrupt (INTR): no DPL check and no error code, EXT set in
+ * the error code of a fault on the way, and such a fault is delivered on its
+ * own (SDM Table 6-4: external interrupts are benign), whatever the vector.
+ */
+void emu_deliver_intr(struct emu *e, unsigned vector)
+{
+	struct event ev = {.vector = vector & 0xff, .ext = 1, .rip = e->st.rip};
+
+	deliver_event(e, &ev, false);
 }
 
 /* ---- INT n, INT3, INTO, INT1 ------------------------------------------------ */

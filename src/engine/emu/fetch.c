@@ -166,12 +166,16 @@ static bool ends_block(unsigned op)
 	}
 }
 
-/* Does the decoded instruction at offset `off` of the block fit CS (limit, 16-bit IP)? */
-static bool fits_cs(const struct emu *e, uint64_t rip, unsigned end)
+/*
+ * Do the bytes [rip, rip + end) lie within CS's limit (SDM 5.3: every byte of
+ * an instruction does)? A block must also not wrap IP at 64 KiB in 16-bit
+ * code (`block`): its instructions would no longer follow one another.
+ */
+static bool fits_cs(const struct emu *e, uint64_t rip, unsigned end, bool block)
 {
 	if (e->long64)
 		return true;
-	if (e->code_bits == 16 && rip + end > 0x10000)
+	if (block && e->code_bits == 16 && rip + end > 0x10000)
 		return false;
 	return rip + end - 1 <= e->st.seg[SEG_CS].limit;
 }
@@ -194,10 +198,10 @@ static void block_build(struct emu *e, struct emu_block *b, const uint8_t *page,
 			avail = INSN_MAX_LEN;
 		if (n == 0) {
 			decode(e, in, page + off, avail);
-			if (!fits_cs(e, rip, in->len))
-				emu_gp(e, 0); /* SDM 5.3: every byte within CS's limit */
+			if (!fits_cs(e, rip, in->len, false))
+				emu_gp(e, 0);
 		} else if (insn_decode(in, page + off + len, avail, e->code_bits) != DECODE_OK ||
-			   !e->handlers[in->op] || !fits_cs(e, rip, len + in->len)) {
+			   !e->handlers[in->op] || !fits_cs(e, rip, len + in->len, true)) {
 			break;
 		}
 		b->insn[n].fn = e->handlers[in->op];
@@ -227,7 +231,7 @@ static const struct emu_block *fetch_single(struct emu *e, uint64_t rip, uint64_
 		fetch_crossing(e, in, la, page + (la & 0xfff), avail);
 	else
 		decode(e, in, page + (la & 0xfff), INSN_MAX_LEN);
-	if (!fits_cs(e, rip, in->len))
+	if (!fits_cs(e, rip, in->len, false))
 		emu_gp(e, 0);
 	b->insn[0].fn = e->handlers[in->op];
 	b->n = 1;
@@ -267,7 +271,7 @@ const struct emu_block *emu_fetch_block(struct emu *e)
 			return fetch_single(e, rip, la, e->code_host);
 		block_build(e, b, e->code_host, pa, rip);
 	}
-	if (!fits_cs(e, rip, b->len))
+	if (!fits_cs(e, rip, b->len, true))
 		return fetch_single(e, rip, la, e->code_host);
 	return b;
 }

@@ -105,6 +105,15 @@ int vx86_machine_create(const struct vx86_config *cfg, struct vx86_machine **out
 /* Run the guest to its end; returns an enum vx86_status or a debug-exit status. */
 int vx86_machine_run(struct vx86_machine *m);
 
+/*
+ * Write the vCPU's state as the engine has it now (after vx86_machine_run: the
+ * final state, whatever stopped the guest) to out, one "name value" line per
+ * field: registers, segments, descriptor tables, control and debug registers,
+ * EFER, XCR0 and every MSR the state keeps (README, "--dump-state"). Returns 0,
+ * or a negative errno after printing a message.
+ */
+int vx86_machine_dump_state(struct vx86_machine *m, FILE *out);
+
 /* The engine the machine runs on ("kvm" or "emu"). */
 const char *vx86_machine_engine(const struct vx86_machine *m);
 

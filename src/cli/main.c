@@ -61,6 +61,9 @@ static const char usage_run[] =
 	"                          exit, io, msr, cr, mode, all\n"
 	"  --trace-file FILE       write the traced events (all but io; all of them\n"
 	"                          without --trace) to FILE as JSON lines instead\n"
+	"  --dump-state FILE       when the guest stops, for any reason, write its final\n"
+	"                          vCPU state to FILE, one 'name value' line per\n"
+	"                          register, segment field, control register and MSR\n"
 	"  -h, --help              show this text\n"
 	"\n"
 	"exit status:\n"
@@ -83,6 +86,7 @@ enum {
 	OPT_CPU,
 	OPT_MSR_EMULATION,
 	OPT_UNKNOWN_MSR,
+	OPT_DUMP_STATE,
 };
 
 static const struct option run_options[] = {
@@ -98,6 +102,7 @@ static const struct option run_options[] = {
 	{"cpu", required_argument, NULL, OPT_CPU},
 	{"msr-emulation", required_argument, NULL, OPT_MSR_EMULATION},
 	{"unknown-msr", required_argument, NULL, OPT_UNKNOWN_MSR},
+	{"dump-state", required_argument, NULL, OPT_DUMP_STATE},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
@@ -225,6 +230,7 @@ static int parse_msr_option(int opt, const char *arg, struct vx86_config *cfg)
 struct run_args {
 	struct vx86_config cfg;
 	const char *trace_file; /* --trace-file, opened by cmd_run */
+	const char *dump_state; /* --dump-state, opened by cmd_run before the guest runs */
 };
 
 static int parse_run_option(int opt, const char *arg, struct run_args *o)
@@ -240,6 +246,9 @@ static int parse_run_option(int opt, const char *arg, struct run_args *o)
 		return parse_msr_option(opt, arg, cfg);
 	case OPT_TRACE_FILE:
 		o->trace_file = arg;
+		return 0;
+	case OPT_DUMP_STATE:
+		o->dump_state = arg;
 		return 0;
 	case OPT_ENGINE:
 		if (!strcmp(arg, "auto"))
@@ -298,11 +307,55 @@ static int parse_run_option(int opt, const char *arg, struct run_args *o)
 	return VX86_STATUS_USAGE;
 }
 
+/* Open the files the options name, before anything runs; 0 or VX86_STATUS_USAGE. */
+static int open_run_files(struct run_args *o, FILE **dump)
+{
+	struct vx86_config *cfg = &o->cfg;
+
+	if (o->trace_file) {
+		cfg->trace_json = fopen(o->trace_file, "w");
+		if (!cfg->trace_json) {
+			fprintf(stderr, "vx86: %s: cannot write the trace file: %s\n",
+				o->trace_file, strerror(errno));
+			return VX86_STATUS_USAGE;
+		}
+		if (!cfg->trace)
+			cfg->trace = VX86_TRACE_ALL & ~VX86_TRACE_IO;
+	}
+	if (o->dump_state) {
+		*dump = fopen(o->dump_state, "w");
+		if (!*dump) {
+			fprintf(stderr, "vx86: %s: cannot write the --dump-state file: %s\n",
+				o->dump_state, strerror(errno));
+			return VX86_STATUS_USAGE;
+		}
+	}
+	return 0;
+}
+
+/*
+ * --dump-state: the final state, whatever stopped the guest. A file that
+ * cannot be written whole makes the run's status 2: a comparison must never
+ * read a truncated dump as a real one.
+ */
+static int dump_final_state(struct vx86_machine *m, const char *path, FILE *f, int status)
+{
+	int ret = vx86_machine_dump_state(m, f);
+
+	if (fclose(f) != 0 && !ret)
+		ret = -errno;
+	if (ret == 0)
+		return status;
+	fprintf(stderr, "vx86: %s: cannot write the final vCPU state: %s\n", path, strerror(-ret));
+	return VX86_STATUS_USAGE;
+}
+
 static int cmd_run(int argc, char **argv)
 {
 	struct run_args args = {.trace_file = NULL};
 	struct vx86_config *cfg = &args.cfg;
 	struct vx86_machine *m;
+	FILE *dump = NULL;
 	int opt, ret;
 
 	vx86_config_init(cfg);
@@ -328,22 +381,19 @@ static int cmd_run(int argc, char **argv)
 	if (cfg->load_addr_set && cfg->entry == VX86_ENTRY_NONE)
 		return usage_error("%s", "--load-addr needs --entry (it is for flat binaries)");
 	cfg->image = argv[optind];
-	if (args.trace_file) {
-		cfg->trace_json = fopen(args.trace_file, "w");
-		if (!cfg->trace_json) {
-			fprintf(stderr, "vx86: %s: cannot write the trace file: %s\n",
-				args.trace_file, strerror(errno));
-			return VX86_STATUS_USAGE;
-		}
-		if (!cfg->trace)
-			cfg->trace = VX86_TRACE_ALL & ~VX86_TRACE_IO;
-	}
-	if (vx86_machine_create(cfg, &m) < 0) {
+	ret = open_run_files(&args, &dump);
+	if (!ret && vx86_machine_create(cfg, &m) < 0) {
 		ret = VX86_STATUS_USAGE;
-	} else {
+	} else if (!ret) {
 		ret = vx86_machine_run(m);
+		if (dump) {
+			ret = dump_final_state(m, args.dump_state, dump, ret);
+			dump = NULL; /* closed */
+		}
 		vx86_machine_destroy(m);
 	}
+	if (dump)
+		fclose(dump);
 	if (cfg->trace_json)
 		fclose(cfg->trace_json);
 	return ret;

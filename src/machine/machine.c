@@ -311,6 +311,19 @@ int vx86_machine_create(const struct vx86_config *cfg, struct vx86_machine **out
 	return 0;
 }
 
+int vx86_machine_dump_state(struct vx86_machine *m, FILE *out)
+{
+	/* The model's copy first: the kvm engine fills only the MSRs KVM keeps. */
+	struct vcpu_state st = m->vcpu.st;
+
+	if (m->engine->get_state(m->engine_ctx, &st) < 0) {
+		fprintf(m->log, "vx86: cannot read the final vCPU state from the %s engine\n",
+			m->engine->name);
+		return -EIO;
+	}
+	return vcpu_state_dump_fields(&st, out);
+}
+
 const char *vx86_machine_engine(const struct vx86_machine *m)
 {
 	return m->engine->name;
@@ -374,6 +387,28 @@ static void watchdog_stop(struct vx86_machine *m)
 	w->running = false;
 }
 
+/*
+ * The guest stopped on an instruction that did its work (the OUT to
+ * isa-debug-exit, HLT): finish it in the engine without running the guest any
+ * further, so the final state is architectural (RIP after the instruction).
+ * api.rst (KVM_RUN, immediate_exit): an I/O, MMIO or MSR exit is complete only
+ * after the next KVM_RUN, and one with immediate_exit completes it and returns
+ * -EINTR; the emu engine also completes the previous exit before it looks at
+ * a kick. A crash is left as it stopped, at the failing instruction.
+ */
+static void machine_settle(struct vx86_machine *m, struct vcpu_exit *e)
+{
+	int ret;
+
+	m->engine->kick(m->engine_ctx);
+	ret = m->engine->run(m->engine_ctx, e);
+	if (ret != -EINTR && ret >= 0)
+		fprintf(m->log,
+			"vx86: the %s engine ran on after the guest stopped (exit %s); the final "
+			"state is after it\n",
+			m->engine->name, exit_reason_name(e->reason));
+}
+
 static int machine_loop(struct vx86_machine *m)
 {
 	struct vcpu_exit e = {0}; /* the engine completes the previous exit from it */
@@ -395,8 +430,11 @@ static int machine_loop(struct vx86_machine *m)
 			m->vcpu.stop_cause = "engine failure";
 			return VX86_STATUS_CRASH;
 		}
-		if (vcpu_handle_exit(&m->vcpu, &e) == EXIT_STOP)
+		if (vcpu_handle_exit(&m->vcpu, &e) == EXIT_STOP) {
+			if (m->vcpu.stop_status != VX86_STATUS_CRASH)
+				machine_settle(m, &e);
 			return m->vcpu.stop_status;
+		}
 	}
 }
 

@@ -184,4 +184,11 @@ struct segment seg_flat32(uint16_t selector, bool code);
 /* Print every register in a fixed layout, one block, for crash reports. */
 void vcpu_state_dump(const struct vcpu_state *st, FILE *out);
 
+/*
+ * Print every field, one "name value" line each, in a fixed order (vx86 run
+ * --dump-state; README describes the format). Pure: the same state always
+ * gives the same text. 0, or -EIO if out has a write error.
+ */
+int vcpu_state_dump_fields(const struct vcpu_state *st, FILE *out);
+
 #endif

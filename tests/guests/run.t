@@ -28,6 +28,7 @@ exitcode  85      yes      1    exitcode: writing 0x2a to port 0xf4
 msr       1       yes      -    -
 msrconf   1       yes      -    -
 cr0       1       yes      -    -
+diffstate 1       yes      -    -
 pio       1       yes      1    pio: this line was written by rep outsb to COM1
 pio       1       yes      1    pio: this line was written by rep outsb to port 0xe9
 pio       1       yes      1    pio: this line was written backwards by std; rep outsb

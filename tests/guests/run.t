@@ -28,6 +28,7 @@ exitcode  85      yes      1    exitcode: writing 0x2a to port 0xf4
 msr       1       yes      -    -
 msrconf   1       yes      -    -
 cr0       1       yes      -    -
+paging    1       yes      -    -
 diffstate 1       yes      -    -
 pio       1       yes      1    pio: this line was written by rep outsb to COM1
 pio       1       yes      1    pio: this line was written by rep outsb to port 0xe9
@@ -58,6 +59,14 @@ EOF
 # under QEMU -accel kvm on the same host it stops at the same IRET. Its 64-bit
 # IRETQ points, which come first, pass on kvm_pvm.
 #
+# kvm_pvm-no-legacy-paging: kvm_pvm only runs guests in IA-32e mode: a MOV
+# CR0 that sets PG with EFER.LME=0 (PAE paging, and 32-bit paging) gets
+# #GP(0), so paging.S's [pae-active] and [p32-active] fail, the guest leaves
+# those two parts out and exits with status 3 (SUMMARY: 69 passed, 2 failed,
+# kvm and kvm-user alike). Its 4-level part, which comes first, passes in
+# full on kvm_pvm, CPL 3 included. QEMU -accel kvm on the same host gets the
+# same #GP; the PAE and 32-bit parts run under QEMU TCG and on emu.
+#
 # msrconf (tests/guests/msrconf.S) on this host; each check ran right under
 # vx86's own model (kvm-user) unless listed for kvm-user too:
 # - kvm_pvm-accepts-invalid-pat: any PAT value is stored, types 2, 3, 8.. too.
@@ -82,6 +91,12 @@ kvm@kvm_pvm      iret   status   kvm_pvm-no-32bit-iret
 kvm@kvm_pvm      iret   summary  kvm_pvm-no-32bit-iret
 kvm-user@kvm_pvm iret   status   kvm_pvm-no-32bit-iret
 kvm-user@kvm_pvm iret   summary  kvm_pvm-no-32bit-iret
+kvm@kvm_pvm      paging status            kvm_pvm-no-legacy-paging
+kvm@kvm_pvm      paging fail=pae-active   kvm_pvm-no-legacy-paging
+kvm@kvm_pvm      paging fail=p32-active   kvm_pvm-no-legacy-paging
+kvm-user@kvm_pvm paging status            kvm_pvm-no-legacy-paging
+kvm-user@kvm_pvm paging fail=pae-active   kvm_pvm-no-legacy-paging
+kvm-user@kvm_pvm paging fail=p32-active   kvm_pvm-no-legacy-paging
 kvm@kvm_pvm      msrconf fail=pat-inval-0x02          kvm_pvm-accepts-invalid-pat
 kvm@kvm_pvm      msrconf fail=pat-inval-0x03          kvm_pvm-accepts-invalid-pat
 kvm@kvm_pvm      msrconf fail=pat-inval-0x08          kvm_pvm-accepts-invalid-pat

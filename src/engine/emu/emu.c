@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The emu engine: vx86's own x86 CPU behind the engine interface. The run loop
- * fetches (through the decoded-instruction cache), dispatches on the operation
- * and retires; faults unwind here and are delivered through the guest's IVT or
+ * fetches a decoded block (fetch.c), runs its instructions' handlers one by
+ * one and retires each; faults unwind here and are delivered through the guest's IVT or
  * IDT, combined into #DF and triple fault as SDM Vol. 3A Table 6-5 says; exits
  * return to the VMM, which completes them on the next run.
  */
@@ -311,7 +311,7 @@ static int emu_create(const struct engine_config *cfg, struct cpu_model *cpu, vo
 	mmu_cpu_init(&e->mmu_cpu, &e->cpu);
 	e->model = (struct vcpu_model){.st = &e->st, .cpu = &e->cpu};
 	if (emu_mem_init(e, cfg)) {
-		fprintf(cfg->log, "vx86: emu: out of memory for the TLB and instruction cache\n");
+		fprintf(cfg->log, "vx86: emu: out of memory for the TLB and block cache\n");
 		free(e);
 		return -ENOMEM;
 	}
@@ -350,7 +350,7 @@ static int emu_get_state(void *ctx, struct vcpu_state *st)
 
 /*
  * A new state: every cached translation may be stale, and the VMM may have
- * written guest RAM behind the instruction cache (tests do; a snapshot would).
+ * written guest RAM behind the block cache (tests do; a snapshot would).
  */
 static int emu_set_state(void *ctx, const struct vcpu_state *st)
 {

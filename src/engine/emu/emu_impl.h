@@ -5,7 +5,8 @@
  *   emu.c       engine_ops, the run loop, exit completion
  *   mem.c       segmentation checks, the software TLB, memory and stack access,
  *               MMIO replay
- *   fetch.c     instruction fetch and the decoded-instruction cache
+ *   fetch.c     instruction fetch and the decoded-block cache
+ *   fastpath.c  specialised handlers for common forms, flag liveness
  *   exec_int.c  (with exec_data.c, exec_flow.c, exec_str.c; exec_int.h)
  *               the integer instruction set, near control flow, strings
  *   exec_seg.c  (with exec_desc.c, exec_far.c, exec_exc.c, exec_fast.c;
@@ -17,9 +18,11 @@
  *               XSETBV, HLT, I/O), DRn, TSC, flags with IOPL rules, x87/SSE
  *               state
  *
- * How an instruction runs. The loop decodes (or finds in the cache) the
- * instruction at CS:RIP, sets e->next_rip to the address after it, and calls
- * the handler for in->op. A handler changes the state and, for a branch,
+ * How an instruction runs. The loop finds (or decodes) the block at CS:RIP
+ * and, for each of its instructions, sets e->next_rip to the address after it
+ * and calls the handler chosen for it (the one for in->op, or a specialised
+ * one from fastpath.c). The block is left after a taken branch or when
+ * e->block_stop says the machine changed under it. A handler changes the state and, for a branch,
  * e->next_rip; when it returns, RIP = next_rip. A handler never returns on
  * a fault: emu_raise() unwinds (longjmp) to the loop, which leaves RIP on the
  * instruction and delivers the exception. So a handler does all its memory
@@ -129,7 +132,7 @@ struct emu_block {
 	struct emu_block_insn insn[EMU_BLOCK_MAX];
 };
 
-/* Per 4 KiB page of guest RAM: code tracking for the instruction cache. */
+/* Per 4 KiB page of guest RAM: code tracking for the block cache. */
 struct emu_page {
 	uint32_t gen;	     /* bumped when a write hits a 64-byte line holding decoded code */
 	uint64_t code_lines; /* bit n: line n holds the bytes of a cached instruction */
@@ -491,7 +494,7 @@ static inline const struct insn *emu_fetch(struct emu *e)
 /* Drop every cached instruction. */
 void emu_icache_flush(struct emu *e);
 
-/* Set up and free the TLB, page table and instruction cache. */
+/* Set up and free the TLB, page table and block cache. */
 int emu_mem_init(struct emu *e, const struct engine_config *cfg);
 void emu_mem_free(struct emu *e);
 

@@ -2,7 +2,7 @@
 /*
  * The emu engine's memory: segmentation (SDM Vol. 3A 5.3 limit and type
  * checks), a software TLB over mmu_translate, guest RAM and MMIO, and the
- * stack. The instruction cache is in fetch.c.
+ * stack. The decoded-block cache is in fetch.c.
  *
  * The TLB has one direct-mapped array per access kind. An entry maps a 4 KiB
  * linear page to host memory for one privilege class (user or supervisor: the

@@ -19,7 +19,7 @@
  * 4. Otherwise set A in the mapping entry, and D on a write (4.8).
  * A/D updates OR single bits into the entry's low byte; the rest of the entry
  * is never rewritten. 4.8's NOTE allows these writes to bypass self-modifying
- * code detection, so the decoded-instruction cache need not see them.
+ * code detection, so the decoded-block cache need not see them.
  */
 #include "mmu.h"
 

@@ -105,19 +105,8 @@
 #define C71A_FRED (1 << 17)
 #define C71A_LAM (1 << 26)
 #define CD1A_XGETBV1 (1 << 2)
-#define E1C_SVM (1 << 2)
 #define E1C_CR8_LEGACY (1 << 4)
-#define E1C_TCE (1 << 17)
-#define E1D_SYSCALL (1 << 11)
-#define E1D_NX (1 << 20)
-#define E1D_FXSR_OPT (1 << 25)
-#define E1D_LM (1 << 29)
-#define E21A_AUTOIBRS (1 << 8)
 
-#define EFER_SVME (1 << 12)
-#define EFER_FFXSR (1 << 14)
-#define EFER_TCE (1 << 15)
-#define EFER_AUTOIBRS (1 << 21)
 
 /* The 2 MiB page at 4 MiB is made read-only for the CR0.WP checks. */
 #define WP_PAGE 0x400000
@@ -522,37 +511,9 @@ cpu_derive:
 	jz 3f
 	movl $1, cr4_ok + 4 /* FRED, bit 32 */
 
-	/*
-	 * EFER (spec/msr.md 6.1, SDM 2.2.1, APM 3.1.7): SCE with SYSCALL or LM,
-	 * LME and LMA with LM, NXE with NX; AMD also SVME with SVM, FFXSR with
-	 * FXSR_OPT, TCE with TCE, AUTOIBRS with AUTOIBRS. LMA is accepted but not
-	 * written (read-only for WRMSR).
-	 */
-3:	xorl %eax, %eax
-	testl $(E1D_LM | E1D_SYSCALL), e1_edx
-	jz 4f
-	orl $EFER_SCE, %eax
-4:	testl $E1D_LM, e1_edx
-	jz 5f
-	orl $(EFER_LME | EFER_LMA), %eax
-5:	testl $E1D_NX, e1_edx
-	jz 6f
-	orl $EFER_NX, %eax
-6:	cmpl $0, is_amd
-	je 10f
-	testl $E1C_SVM, e1_ecx
-	jz 7f
-	orl $EFER_SVME, %eax
-7:	testl $E1D_FXSR_OPT, e1_edx
-	jz 8f
-	orl $EFER_FFXSR, %eax
-8:	testl $E1C_TCE, e1_ecx
-	jz 9f
-	orl $EFER_TCE, %eax
-9:	testl $E21A_AUTOIBRS, e21_eax
-	jz 10f
-	orl $EFER_AUTOIBRS, %eax
-10:	movl %eax, efer_ok
+	/* EFER: the bits CPUID allows (guest_msr.h); LMA is accepted, never written. */
+3:	EFER_ALLOWED
+	movl %eax, efer_ok
 	andl $~EFER_LMA, %eax
 	movl %eax, efer_keep
 

@@ -22,6 +22,57 @@
 #ifndef VX86_GUEST_MSR_H
 #define VX86_GUEST_MSR_H
 
+/* -------------------------------------------------- EFER and its CPUID bits */
+
+/* AMD's EFER bits (APM 3.1.7); guest.h has SCE, LME, LMA and NXE. */
+#define EFER_SVME (1 << 12)
+#define EFER_FFXSR (1 << 14)
+#define EFER_TCE (1 << 15)
+#define EFER_AUTOIBRS (1 << 21)
+
+#define E1C_SVM (1 << 2)	   /* CPUID 0x80000001:ECX */
+#define E1C_TCE (1 << 17)
+#define E1D_SYSCALL (1 << 11)  /* CPUID 0x80000001:EDX */
+#define E1D_NX (1 << 20)
+#define E1D_FXSR_OPT (1 << 25)
+#define E1D_LM (1 << 29)
+#define E21A_AUTOIBRS (1 << 8) /* CPUID 0x80000021:EAX */
+
+/*
+ * EFER_ALLOWED: %eax := the EFER bits this CPU lets WRMSR set (spec/msr.md
+ * 6.1, SDM 2.2.1, APM 3.1.7): SCE with SYSCALL or LM, LME and LMA with LM, NXE
+ * with NX; on AMD also SVME with SVM, FFXSR with FXSR_OPT, TCE with TCE and
+ * AUTOIBRS with AUTOIBRS. Reads the guest's saved CPUID words e1_ecx, e1_edx,
+ * e21_eax and its is_amd flag; uses the local labels 4-10.
+ */
+.macro EFER_ALLOWED
+	xorl %eax, %eax
+	testl $(E1D_LM | E1D_SYSCALL), e1_edx
+	jz 4f
+	orl $EFER_SCE, %eax
+4:	testl $E1D_LM, e1_edx
+	jz 5f
+	orl $(EFER_LME | EFER_LMA), %eax
+5:	testl $E1D_NX, e1_edx
+	jz 6f
+	orl $EFER_NX, %eax
+6:	cmpl $0, is_amd
+	je 10f
+	testl $E1C_SVM, e1_ecx
+	jz 7f
+	orl $EFER_SVME, %eax
+7:	testl $E1D_FXSR_OPT, e1_edx
+	jz 8f
+	orl $EFER_FFXSR, %eax
+8:	testl $E1C_TCE, e1_ecx
+	jz 9f
+	orl $EFER_TCE, %eax
+9:	testl $E21A_AUTOIBRS, e21_eax
+	jz 10f
+	orl $EFER_AUTOIBRS, %eax
+10:
+.endm
+
 /* ------------------------------------------------------------- MSR indexes */
 
 #define MSR_IA32_TSC_ADJUST 0x0000003b

@@ -83,26 +83,15 @@
 #define C72D_DDPD_U (1 << 3)
 #define C72D_BHI_CTRL (1 << 4)
 #define CD1A_XSAVES (1 << 3)
-#define E1C_SVM (1 << 2)
-#define E1C_TCE (1 << 17)
-#define E1D_SYSCALL (1 << 11)
-#define E1D_NX (1 << 20)
-#define E1D_FXSR_OPT (1 << 25)
 #define E1D_RDTSCP (1 << 27)
-#define E1D_LM (1 << 29)
 #define E8B_IBPB (1 << 12)
 #define E8B_IBRS (1 << 14)
 #define E8B_STIBP (1 << 15)
 #define E8B_SSBD (1 << 24)
 #define E8B_PSFD (1 << 28)
-#define E21A_AUTOIBRS (1 << 8)
 #define E21A_GP_ON_USER_CPUID (1 << 17)
 #define E21A_SBPB (1 << 27)
 
-#define EFER_SVME (1 << 12)
-#define EFER_FFXSR (1 << 14)
-#define EFER_TCE (1 << 15)
-#define EFER_AUTOIBRS (1 << 21)
 
 #define APIC_BASE_BSP (1 << 8)
 #define APIC_BASE_EXTD (1 << 10)
@@ -473,37 +462,9 @@ cpu_derive:
 	jz 3f
 	movl $57, va_bits
 
-	/*
-	 * EFER (spec/msr.md 6.1): SCE (Intel: with LM; AMD: with SYSCALL), LME
-	 * and LMA with LM, NXE with NX. AMD adds SVME with SVM, FFXSR with
-	 * FXSR_OPT, TCE with TCE and AUTOIBRS with AUTOIBRS. Everything else,
-	 * LMSLE (13) included, is reserved. LMA is accepted but not kept.
-	 */
-3:	xorl %eax, %eax
-	testl $(E1D_LM | E1D_SYSCALL), e1_edx
-	jz 4f
-	orl $EFER_SCE, %eax
-4:	testl $E1D_LM, e1_edx
-	jz 5f
-	orl $(EFER_LME | EFER_LMA), %eax
-5:	testl $E1D_NX, e1_edx
-	jz 6f
-	orl $EFER_NX, %eax
-6:	cmpl $0, is_amd
-	je 10f
-	testl $E1C_SVM, e1_ecx
-	jz 7f
-	orl $EFER_SVME, %eax
-7:	testl $E1D_FXSR_OPT, e1_edx
-	jz 8f
-	orl $EFER_FFXSR, %eax
-8:	testl $E1C_TCE, e1_ecx
-	jz 9f
-	orl $EFER_TCE, %eax
-9:	testl $E21A_AUTOIBRS, e21_eax
-	jz 10f
-	orl $EFER_AUTOIBRS, %eax
-10:	movl %eax, efer_ok
+	/* EFER: the bits CPUID allows (guest_msr.h); LMA is accepted, never written. */
+3:	EFER_ALLOWED
+	movl %eax, efer_ok
 	andl $~EFER_LMA, %eax
 	movl %eax, efer_keep
 

@@ -498,11 +498,15 @@ image_end_mark:
 .Ld\@:
 .endm
 
-/* Write `val` at `la`: no fault, and the dword at physical `pa` is `val`. */
-.macro WRITE_EQ la:req, val:req, pa:req, name:req
+/*
+ * Accesses made under `try` (PTRY at CPL 0, UTRY at CPL 3): a write of `val`
+ * at `la` that must not fault and must land at physical `pa`; a read or a
+ * write that must be #PF(err) with CR2 = la.
+ */
+.macro ACC_WRITE_EQ try:req, la:req, val:req, pa:req, name:req
 	movl $(\la), %ebx
 	movl $\val, %esi
-	PTRY movl %esi, (%ebx)
+	\try movl %esi, (%ebx)
 	JFAULTED .Lf\@
 	EXPECT_EQ \pa, $\val, "\name"
 	jmp .Ld\@
@@ -511,21 +515,33 @@ image_end_mark:
 .Ld\@:
 .endm
 
-/* A read or write of `la` is #PF(err) with CR2 = la. */
-.macro READ_PF la:req, err:req, name:req
+.macro ACC_READ_PF try:req, la:req, err:req, name:req
 	movl $(\la), %ebx
-	PTRY movl (%ebx), %ecx
+	\try movl (%ebx), %ecx
 	EXPECT_PF $(\err), $(\la), "\name"
+.endm
+
+.macro ACC_WRITE_PF try:req, la:req, err:req, name:req
+	movl $(\la), %ebx
+	movl $0xdeadbeef, %esi
+	\try movl %esi, (%ebx)
+	EXPECT_PF $(\err), $(\la), "\name"
+.endm
+
+/* At CPL 0. */
+.macro WRITE_EQ la:req, val:req, pa:req, name:req
+	ACC_WRITE_EQ PTRY, \la, \val, \pa, "\name"
+.endm
+
+.macro READ_PF la:req, err:req, name:req
+	ACC_READ_PF PTRY, \la, \err, "\name"
 .endm
 
 .macro WRITE_PF la:req, err:req, name:req
-	movl $(\la), %ebx
-	movl $0xdeadbeef, %esi
-	PTRY movl %esi, (%ebx)
-	EXPECT_PF $(\err), $(\la), "\name"
+	ACC_WRITE_PF PTRY, \la, \err, "\name"
 .endm
 
-/* The same at CPL 3. */
+/* At CPL 3. */
 .macro UREAD_OK la:req, name:req
 	movl $(\la), %ebx
 	UTRY movl (%ebx), %ecx
@@ -533,28 +549,15 @@ image_end_mark:
 .endm
 
 .macro UREAD_PF la:req, err:req, name:req
-	movl $(\la), %ebx
-	UTRY movl (%ebx), %ecx
-	EXPECT_PF $(\err), $(\la), "\name"
+	ACC_READ_PF UTRY, \la, \err, "\name"
 .endm
 
 .macro UWRITE_EQ la:req, val:req, pa:req, name:req
-	movl $(\la), %ebx
-	movl $\val, %esi
-	UTRY movl %esi, (%ebx)
-	JFAULTED .Lf\@
-	EXPECT_EQ \pa, $\val, "\name"
-	jmp .Ld\@
-.Lf\@:
-	EXPECT_NOEXC "\name"
-.Ld\@:
+	ACC_WRITE_EQ UTRY, \la, \val, \pa, "\name"
 .endm
 
 .macro UWRITE_PF la:req, err:req, name:req
-	movl $(\la), %ebx
-	movl $0xdeadbeef, %esi
-	UTRY movl %esi, (%ebx)
-	EXPECT_PF $(\err), $(\la), "\name"
+	ACC_WRITE_PF UTRY, \la, \err, "\name"
 .endm
 
 /* Instruction fetch at `la`: runs the stub, or #PF(err) with EIP = CR2 = la. */

@@ -31,7 +31,8 @@
 # time-tsc: IA32_TSC is the guest TSC when the state was read; it counts
 #   real time, which is never the same twice (SDM 17.17).
 # time-tsc-value: the guest left a TSC reading in this register (msr.S: RDMSR
-#   0x10 twice, the first kept in ESI; demo.S: RBX holds the first of two reads).
+#   0x10 twice, the first kept in EDI:ESI, EDI changing about every 1.4 s at
+#   3 GHz; demo.S: RBX holds the first of two reads).
 # time-tsc-adjust: msrconf moves the TSC by 2^32 with a TSC write and back with
 #   a TSC_ADJUST write; what is left in TSC_ADJUST is minus the cycles between
 #   those writes (SDM 17.17.3). emu's amd model has no CPUID TSC_ADJUST, so it
@@ -68,6 +69,7 @@ named_differences() {
 emu:kvm*            *          msr.0x0000008b      cpu-model-from-kvm
 emu:kvm*            *          msr.0x00000179      cpu-model-from-kvm
 *                   msr        rsi                 time-tsc-value
+*                   msr        rdi                 time-tsc-value
 *                   demo       rbx                 time-tsc-value
 *                   msrconf    msr.0x0000003b      time-tsc-adjust
 emu:kvm*            msrconf    status              vx86-no-local-apic

@@ -4,7 +4,9 @@
  * against its generic handlers: every specialised form runs on random
  * operands twice, once as cached blocks get it and once with the generic
  * handlers only (struct emu.generic_only), and the two runs must leave the
- * same registers, RFLAGS, memory and exception frame.
+ * same registers, RFLAGS, memory and exception frame. The forms run in
+ * 32-bit, 64-bit (also with REX.W) and real mode (with 66 67), each after two
+ * accesses that warm the TLB, so memory operands take the fast path.
  *
  * Each form runs in sequences that make its flags live (the instruction ends
  * the run), dead (CMP overwrites them all), partly live (INC keeps CF, ROL
@@ -81,6 +83,15 @@ static void run_one(struct et *t, enum et_mode mode, bool generic, const uint8_t
 	memcpy(t->ram + ET_DATA, &mem, 8);
 	memset(t->ram + ET_STACK - 40, 0, 40);
 	et_code(t, code, len);
+	if (mode == ET_REAL) {
+		/* CS:IP = ET_CODE >> 4 : 0, DS = ES = ET_DATA >> 4 with SI = 0, SP below 64 KiB. */
+		t->st.seg[SEG_CS].selector = ET_CODE >> 4;
+		t->st.seg[SEG_CS].base = ET_CODE;
+		t->st.rip = 0;
+		t->st.seg[SEG_DS].base = t->st.seg[SEG_ES].base = ET_DATA;
+		t->st.gpr[GPR_RSI] = 0;
+		t->st.gpr[GPR_RSP] = ET_STACK_REAL;
+	}
 	memset(o, 0, sizeof(*o));
 	o->reason = et_run(t);
 	memcpy(o->gpr, t->st.gpr, sizeof(o->gpr));
@@ -120,7 +131,10 @@ static void check_form(enum et_mode mode, const char *name, const uint8_t *code,
 		}
 	}
 	ok(bad == 0, "%s %s: specialised = generic (%u of %u runs differ)",
-	   mode == ET_LONG64 ? "64-bit" : "32-bit", name, bad, TRIALS);
+	   mode == ET_LONG64 ? "64-bit"
+	   : mode == ET_REAL ? "real-mode"
+			     : "32-bit",
+	   name, bad, TRIALS);
 }
 
 /*
@@ -177,6 +191,7 @@ struct form {
 	uint8_t bytes[8];
 	uint8_t len;
 	bool narrow_only; /* with REX.W it would be another instruction (B8: MOVABS) */
+	bool prot_only;	  /* 32-bit code only (A1/A3: 64-bit code has 8-byte moffs) */
 };
 
 /* Every specialised form at 32 bits (a REX.W prefix makes the 64-bit one). */
@@ -222,12 +237,20 @@ static const struct form forms[] = {
 	{"mov (%esi),%eax", {0x8b, 0x06}, 2},
 	{"mov %ebx,4(%esi)", {0x89, 0x5e, 0x04}, 3},
 	{"mov $imm32,(%esi)", {0xc7, 0x06, 0x00, 0x00, 0x00, 0x80}, 6},
+	{"mov moffs32,%eax (A1)", {0xa1, 0x04, 0x00, 0x03, 0x00}, 5, true, true},
+	{"mov %eax,moffs32 (A3)", {0xa3, 0x08, 0x00, 0x03, 0x00}, 5, true, true},
 	{"lea 7(%eax,%ebx,2),%eax", {0x8d, 0x44, 0x58, 0x07}, 4},
 	{"lea -8(%ebx),%ecx", {0x8d, 0x4b, 0xf8}, 3},
 };
 
+/*
+ * Every form in `mode`: plain, with REX.W (`wide`, 64-bit operands), or in
+ * real mode with 66 67 (32-bit operands and addresses in 16-bit code).
+ */
 static void check_forms(enum et_mode mode, bool wide)
 {
+	const char *prefix = wide ? (mode == ET_REAL ? "66 67 " : "REX.W ") : "";
+
 	for (size_t i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
 		for (size_t k = 0; k < sizeof(tails) / sizeof(tails[0]); k++) {
 			uint8_t code[32];
@@ -235,16 +258,34 @@ static void check_forms(enum et_mode mode, bool wide)
 			size_t n = 0;
 
 			if ((tails[k].long_only && mode != ET_LONG64) ||
-			    (wide && forms[i].narrow_only))
+			    (wide && mode != ET_REAL && forms[i].narrow_only) ||
+			    (forms[i].prot_only && mode == ET_LONG64))
 				continue;
-			if (wide)
+			/*
+			 * Warm the TLB first (every run starts with it flushed), so
+			 * the form's own access takes the fast path: mov %ebp,12(%esi);
+			 * mov (%esi),%ebp (with 67 in real mode).
+			 */
+			if (mode == ET_REAL)
+				code[n++] = 0x67;
+			memcpy(code + n, (const uint8_t[]){0x89, 0x6e, 0x0c}, 3);
+			n += 3;
+			if (mode == ET_REAL)
+				code[n++] = 0x67;
+			memcpy(code + n, (const uint8_t[]){0x8b, 0x2e}, 2);
+			n += 2;
+			if (wide && mode == ET_REAL) {
+				code[n++] = 0x66;
+				code[n++] = 0x67;
+			} else if (wide) {
 				code[n++] = 0x48;
+			}
 			memcpy(code + n, forms[i].bytes, forms[i].len);
 			n += forms[i].len;
 			memcpy(code + n, tails[k].bytes, tails[k].len);
 			n += tails[k].len;
-			snprintf(what, sizeof(what), "%s%s, %s", wide ? "REX.W " : "",
-				 forms[i].name, tails[k].name);
+			snprintf(what, sizeof(what), "%s%s, %s", prefix, forms[i].name,
+				 tails[k].name);
 			check_form(mode, what, code, n);
 		}
 	}
@@ -269,6 +310,7 @@ int main(void)
 	check_forms(ET_PROT32, false);
 	check_forms(ET_LONG64, false);
 	check_forms(ET_LONG64, true);
+	check_forms(ET_REAL, true);
 	for (unsigned p = 0; p < 6; p++) {
 		check_jcc(ET_PROT32, producer_names[p], producers[p], p == 5 ? 3 : 2);
 		check_jcc(ET_LONG64, producer_names[p], producers[p], p == 5 ? 3 : 2);

@@ -139,7 +139,7 @@ static void check_form(enum et_mode mode, const char *name, const uint8_t *code,
 
 /*
  * The tails a form is followed by: HLT alone (flags live at the exit), CMP
- * (all flags dead), INC (CF live), ROL by 3 (SF ZF AF PF live), a store that
+ * or SHL by 3 (all flags dead), INC (CF live), ROL by 3 (SF ZF AF PF live), a store that
  * faults (all live: the #GP frame holds RFLAGS), and Jcc on each condition
  * after it (flags read by the branch).
  */
@@ -153,6 +153,7 @@ static const struct tail {
 	{"dead under cmp", {0x39, 0xf7, 0xf4}, 3, false},	      /* cmp %esi,%edi */
 	{"CF live across inc", {0xff, 0xc7, 0xf4}, 3, false},	      /* inc %edi */
 	{"SZAP live across rol", {0xc1, 0xc7, 0x03, 0xf4}, 4, false}, /* rol $3,%edi */
+	{"dead under shl", {0xc1, 0xe7, 0x03, 0xf4}, 4, false},	      /* shl $3,%edi */
 	{"CF live across dec+adc",
 	 {0xff, 0xcf, 0x11, 0xc9, 0xf4},
 	 5,

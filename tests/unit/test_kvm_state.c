@@ -3,44 +3,8 @@
 #include <string.h>
 
 #include "engine/kvm/kvm_state.h"
+#include "state_sample.h"
 #include "tap.h"
-
-static struct vcpu_state sample(void)
-{
-	struct vcpu_state st;
-
-	memset(&st, 0, sizeof(st));
-	for (int i = 0; i < GPR_COUNT; i++)
-		st.gpr[i] = 0x1111111111111111ull * (uint64_t)(i + 1);
-	st.rip = 0xfffff00012345678ull;
-	st.rflags = 0x246;
-	for (int i = 0; i < SEG_COUNT; i++)
-		st.seg[i] = (struct segment){.selector = (uint16_t)(0x10 * (i + 1)),
-					     .base = 0x1000ull * (i + 1),
-					     .limit = 0xfffffu + (uint32_t)i,
-					     .type = (uint8_t)(i + 3),
-					     .s = i & 1,
-					     .dpl = (uint8_t)(i & 3),
-					     .present = true,
-					     .avl = i == 2,
-					     .l = i == SEG_CS,
-					     .db = i != SEG_CS,
-					     .g = i & 1,
-					     .unusable = i == SEG_LDTR};
-	st.gdt = (struct dtable){0x8000, 23};
-	st.idt = (struct dtable){0x9000, 0x7ff};
-	st.cr0 = 0x80000011;
-	st.cr2 = 0xdead000;
-	st.cr3 = 0x9000;
-	st.cr4 = 0x20;
-	st.cr8 = 3;
-	st.efer = 0x500;
-	for (int i = 0; i < 4; i++)
-		st.dr[i] = 0x1000ull * (uint64_t)(i + 1);
-	st.dr6 = 0xffff0ff0;
-	st.dr7 = 0x400;
-	return st;
-}
 
 static int seg_equal(const struct segment *a, const struct segment *b)
 {
@@ -52,7 +16,7 @@ static int seg_equal(const struct segment *a, const struct segment *b)
 
 int main(void)
 {
-	struct vcpu_state in = sample(), out;
+	struct vcpu_state in = state_sample(), out;
 	struct kvm_regs regs;
 	struct kvm_sregs sregs;
 

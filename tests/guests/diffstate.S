@@ -281,24 +281,10 @@ phase1:
 	movq %rax, %dr7
 
 	/* Read everything back. */
-	movq %cr0, %rax
-	movq %rax, r_cr0(%rip)
-	movq %cr2, %rax
-	movq %rax, r_cr2(%rip)
-	movq %cr3, %rax
-	movq %rax, r_cr3(%rip)
-	movq %cr4, %rax
-	movq %rax, r_cr4(%rip)
-	movq %cr8, %rax
-	movq %rax, r_cr8(%rip)
-	movq %dr0, %rax
-	movq %rax, r_dr0(%rip)
-	movq %dr3, %rax
-	movq %rax, r_dr3(%rip)
-	movq %dr6, %rax
-	movq %rax, r_dr6(%rip)
-	movq %dr7, %rax
-	movq %rax, r_dr7(%rip)
+	.irp r, cr0, cr2, cr3, cr4, cr8, dr0, dr3, dr6, dr7
+	movq %\r, %rax
+	movq %rax, r_\r(%rip)
+	.endr
 	RD64 MSR_EFER, r_efer
 	RD64 MSR_STAR, r_star
 	RD64 MSR_LSTAR, r_lstar

@@ -364,7 +364,7 @@ static int emu_set_state(void *ctx, const struct vcpu_state *st)
 		e->tsc_offset = (int64_t)(st->msr.tsc - __rdtsc());
 	emu_sync_mode(e);
 	emu_tlb_flush(e);
-	emu_icache_flush(e);
+	emu_bcache_flush(e);
 	return 0;
 }
 

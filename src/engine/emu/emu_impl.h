@@ -228,7 +228,7 @@ struct emu {
 	struct emu_tlb_entry tlb_read[EMU_TLB_SIZE], tlb_write[EMU_TLB_SIZE],
 		tlb_fetch[EMU_TLB_SIZE];
 	struct emu_block *bcache; /* EMU_BCACHE_SIZE entries */
-	uint32_t icache_epoch;	  /* block gen = page gen + epoch (emu_icache_flush) */
+	uint32_t bcache_epoch;	  /* block gen = page gen + epoch (emu_bcache_flush) */
 	/*
 	 * Set when the block in flight may no longer match the machine: the mode
 	 * changed (emu_sync_mode), the TLB or the cache was flushed, or a write
@@ -492,7 +492,7 @@ static inline const struct insn *emu_fetch(struct emu *e)
 	return &emu_fetch_block(e)->insn[0].in;
 }
 /* Drop every cached instruction. */
-void emu_icache_flush(struct emu *e);
+void emu_bcache_flush(struct emu *e);
 
 /* Set up and free the TLB, page table and block cache. */
 int emu_mem_init(struct emu *e, const struct engine_config *cfg);

@@ -214,7 +214,7 @@ static void block_build(struct emu *e, struct emu_block *b, const uint8_t *page,
 	b->len = (uint16_t)len;
 	emu_block_optimise(e, b);
 	b->bits = (uint8_t)e->code_bits;
-	b->gen = e->pages[pa >> 12].gen + e->icache_epoch;
+	b->gen = e->pages[pa >> 12].gen + e->bcache_epoch;
 	e->pages[pa >> 12].code_lines |= page_lines(pa, len);
 	b->pa = pa;
 }
@@ -261,7 +261,7 @@ const struct emu_block *emu_fetch_block(struct emu *e)
 	pa = e->code_pa_page | (la & 0xfff);
 	b = bcache_slot(e, pa);
 	if (b->pa != pa || b->bits != e->code_bits ||
-	    b->gen != e->code_page->gen + e->icache_epoch) {
+	    b->gen != e->code_page->gen + e->bcache_epoch) {
 		unsigned avail = 4096 - (la & 0xfff);
 		struct insn probe;
 
@@ -300,9 +300,9 @@ int emu_mem_init(struct emu *e, const struct engine_config *cfg)
 }
 
 /* Blocks remember the epoch they were decoded in: a new epoch drops them all at once. */
-void emu_icache_flush(struct emu *e)
+void emu_bcache_flush(struct emu *e)
 {
-	e->icache_epoch++;
+	e->bcache_epoch++;
 	e->block_stop = true;
 }
 

@@ -28,12 +28,14 @@
  * developed on produces (Zen 4, CPUID family 19h model 11h), measured with
  * tests/unit/test_alu.c against that CPU over millions of operands, with no
  * mismatch. The notes on enum alu_op list, per operation, the SDM-undefined
- * flags and the value vx86 gives them. Intel CPUs differ on several of these
- * (e.g. after MUL, BSF, DIV, shifts by more than 1, AAA/DAA); on any non-AMD
- * host test_alu.c compares under alu_undefined_flags(), which masks exactly
- * the SDM-undefined flags of that operation for those inputs (and an undefined
- * result: 16-bit SHLD/SHRD by more than 16, BSF/BSR of 0, 16-bit BSWAP) and
- * nothing else.
+ * flags and the value vx86 gives them. Other CPUs differ on several of these
+ * (Intel after MUL, BSF, DIV, shifts by more than 1, AAA/DAA; Zen 3 leaves
+ * BSF/BSR's undefined flags alone), so test_alu.c judges under
+ * alu_undefined_flags(), which masks exactly the SDM-undefined flags of that
+ * operation for those inputs (and an undefined result: 16-bit SHLD/SHRD by
+ * more than 16, BSF/BSR of 0, 16-bit BSWAP) and nothing else, on every host;
+ * where the host's undefined flags differ from vx86's it says so
+ * (host-undefined-flags), and VX86_ALU_STRICT_UNDEFINED=1 makes that a failure.
  */
 #ifndef VX86_EMU_ALU_H
 #define VX86_EMU_ALU_H

@@ -18,7 +18,10 @@
  * matches known host deviations by it. Loop-generated checks share the ID of
  * their rule and carry the bit in the text. A check of a write is one test
  * point: the exception it must raise (or none) and the value the register
- * reads afterwards ("CR4 unchanged", "reads back"). The IDs, by test:
+ * reads afterwards ("CR4 unchanged", "reads back"). The FAIL lines of the
+ * checks of EFER (WRMSR, or a value RDMSR EFER returns) end with
+ * " {msr 0xc0000080}" (guest_msr.h); the others carry no tag. The IDs, by
+ * test:
  *
  *   CR0      cr0-entry cr0-et cr0-ign cr0-mp cr0-em cr0-ts cr0-ne cr0-wp
  *            cr0-am cr0-nw-nocd cr0-cd cr0-cd-nw cr0-hi cr0-rd64 cr0-pg-64
@@ -365,7 +368,8 @@ check_rule:
 	movl 44(%esp), %eax
 	movl 48(%esp), %edx
 	call puthex64
-	PRINTLN ")"
+	PRINT ")"
+	call fail_eol /* the MSR tag, if any (guest.h) */
 	popal
 	ret $24
 
@@ -857,9 +861,11 @@ efer_check:
 	movl $MSR_EFER, %ecx
 	movl msr_val, %eax
 	movl msr_val + 4, %edx
+	MSR_TAG $MSR_EFER
 	TRY wrmsr
 	rdmsr
 	EXPECT_RULE_NAMED r_vec, %edx, %eax, msr_exp + 4, msr_exp, r_name
+	MSR_UNTAG
 	movl efer_base, %eax
 	movl efer_base + 4, %edx
 	TRY wrmsr
@@ -1539,6 +1545,7 @@ lm64:
 	FOR_BITS 32, 63, DR7_HI
 
 	/* ---- EFER in 64-bit mode (spec/msr.md 6.1, cr.md 7) ---- */
+	MSR_TAG64 $MSR_EFER
 	movl $MSR_EFER, %ecx
 	rdmsr
 	movl %eax, q_old(%rip)
@@ -1561,6 +1568,7 @@ lm64:
 	movl %eax, q_got(%rip)
 	movl %edx, q_got + 4(%rip)
 	RULE64 $NOEXC, "[efer-lma-64] 64-bit mode: WRMSR EFER with LMA=0: accepted, LMA still 1 (read-only)"
+	MSR_UNTAG64
 
 	/* ---- CR3 at and above MAXPHYADDR: last, a host that takes one cannot go on ---- */
 	movq %cr3, %rax
@@ -1663,10 +1671,12 @@ test_long_mode:
 	andl $~2, WP_PDE /* the 2 MiB page at WP_PAGE: read-only */
 	movl %esp, saved_esp
 	call long_mode_enter
+	MSR_TAG $MSR_EFER /* the checks of a value RDMSR EFER returns are about EFER */
 	movl $MSR_EFER, %ecx
 	rdmsr
 	andl $(EFER_LME | EFER_LMA), %eax
 	EXPECT_EQ %eax, $(EFER_LME | EFER_LMA), "[lm-lma] CR0.PG=1 with EFER.LME=1, CR4.PAE=1: EFER.LMA=1"
+	MSR_UNTAG
 	xorl %eax, %eax
 	movw %cs, %ax
 	EXPECT_EQ %eax, $SEL_CODE32, "[lm-compat] IA-32e mode with CS.L=0: compatibility mode, 32-bit code runs on (CS = 0x08)"
@@ -1679,6 +1689,7 @@ test_long_mode:
 	movl %cr4, %eax
 	EXPECT_RULE $VEC_GP, $0, %eax, $0, %ebx, "[cr4-pae-compat] compatibility mode: clearing CR4.PAE: #GP(0), CR4 unchanged"
 	movl %ebx, %cr4
+	MSR_TAG $MSR_EFER
 	movl $MSR_EFER, %ecx
 	rdmsr
 	movl %eax, %ebx
@@ -1686,6 +1697,7 @@ test_long_mode:
 	TRYC wrmsr
 	rdmsr
 	EXPECT_RULE $VEC_GP, %edx, %eax, $0, %ebx, "[efer-lme-compat] compatibility mode: clearing EFER.LME with CR0.PG=1: #GP(0), EFER unchanged"
+	MSR_UNTAG
 	movl %ebx, %eax
 	xorl %edx, %edx
 	TRYC wrmsr
@@ -1703,18 +1715,22 @@ lm_compat_back:
 	movl %cr0, %eax
 	EXPECT_RULE $NOEXC, $0, %eax, $0, %ebx, "[lm-pg-compat] compatibility mode: clearing CR0.PG is allowed"
 	lidt idt32_ptr
+	MSR_TAG $MSR_EFER
 	movl $MSR_EFER, %ecx
 	rdmsr
 	andl $(EFER_LME | EFER_LMA), %eax
 	EXPECT_EQ %eax, $EFER_LME, "[lm-pg-compat] after that: EFER.LMA=0, LME still 1"
+	MSR_UNTAG
 	call long_mode_leave
 	movl pde_save, %eax
 	movl %eax, WP_PDE
 	movl %cr0, %eax
 	EXPECT_EQ %eax, cr0_base, "[lm-back] back in protected mode: CR0 as at entry"
+	MSR_TAG $MSR_EFER
 	movl $MSR_EFER, %ecx
 	rdmsr
 	EXPECT_EQ64 %edx, %eax, efer_base + 4, efer_base, "[lm-back] back in protected mode: EFER as at entry"
+	MSR_UNTAG
 	ret
 
 /*
@@ -1737,10 +1753,12 @@ test_last:
 	movl cr0_base, %ebx
 	orl $CR0_PG, %ebx
 	CR32 0, $VEC_GP, %ebx, cr0_base, cr0_base, "[lm-pae0] CR0.PG=1 with EFER.LME=1, CR4.PAE=0: #GP(0), CR0 unchanged"
+	MSR_TAG $MSR_EFER
 	movl $MSR_EFER, %ecx
 	rdmsr
 	andl $(EFER_LME | EFER_LMA), %eax
 	EXPECT_EQ %eax, $EFER_LME, "[lm-pae0] after that: EFER.LMA=0"
+	MSR_UNTAG
 	movl efer_base, %eax
 	movl efer_base + 4, %edx
 	wrmsr

@@ -21,6 +21,8 @@
  *     rm_puthex for 16-bit code (real mode and 16-bit protected mode);
  *   - test points: PASS, FAIL, CHECK, EXPECT_EQ, EXPECT_EQ64, EXPECT_EXC,
  *     EXPECT_GP, EXPECT_NOEXC, and TRY to run one instruction that may fault;
+ *     MSR_TAG/MSR_UNTAG (and MSR_TAG64/MSR_UNTAG64) around the checks that
+ *     are about one MSR;
  *   - exception handling: a 32-bit IDT and a 64-bit IDT for vectors 0-31 and a
  *     real-mode IVT; every handler records vector, error code and faulting
  *     instruction. Inside TRY the handler resumes after the instruction; any
@@ -41,6 +43,15 @@
  * the frame, POPF and a jump. KVM's instruction emulator, which some hosts
  * (kvm_pvm) use for all guest kernel code, cannot emulate a protected-mode
  * IRET; iret.S tests IRET on its own.
+ *
+ * Output lines. A test point prints "PASS: name" or "FAIL: name (detail)";
+ * between MSR_TAG idx and MSR_UNTAG, a FAIL line also ends with the MSR's
+ * index, " {msr 0x%08x}" (8 lower-case hex digits), e.g.
+ *   FAIL: [pat-inval-0x02] PAT byte 0 = 0x02: #GP(0) at the WRMSR (expected
+ *   vector 13 ...; got no exception) {msr 0x00000277}
+ * so run.t can tell checks of an MSR (which vx86's MSR model may answer)
+ * from checks of what the CPU or KVM decides. PASS lines carry no tag. The
+ * check macros of guest_msr.h tag themselves; other MSR checks use MSR_TAG.
  *
  * Register conventions of the 32-bit routines: arguments in registers as
  * documented, every register (but not EFLAGS) preserved. Test-point macros
@@ -272,7 +283,7 @@
 	call test_point_pass
 .endm
 
-/* Count and print "FAIL: name (detail)". */
+/* Count and print "FAIL: name (detail)" (and the MSR tag under MSR_TAG). */
 .macro FAIL name:req, detail=""
 	.section .rodata
 .Lname\@: .asciz "\name"
@@ -380,6 +391,33 @@
 	.previous
 	pushl $.Lname\@
 	call check_noexc
+.endm
+
+/*
+ * The checks up to MSR_UNTAG are about MSR `idx` (32-bit operand: immediate,
+ * memory or register, not %esp-relative): their FAIL lines end with
+ * " {msr 0x%08x}". Keeps every register and EFLAGS. Does not nest: the
+ * innermost MSR_UNTAG ends the tag.
+ */
+.macro MSR_TAG idx:req
+	pushl \idx
+	popl cur_msr
+	movl $1, msr_tagged
+.endm
+
+/* End of the checks about the MSR of the last MSR_TAG. Keeps EFLAGS. */
+.macro MSR_UNTAG
+	movl $0, msr_tagged
+.endm
+
+/* MSR_TAG and MSR_UNTAG for 64-bit code: `idx` an immediate or a 32-bit register. */
+.macro MSR_TAG64 idx:req
+	movl \idx, cur_msr(%rip)
+	movl $1, msr_tagged(%rip)
+.endm
+
+.macro MSR_UNTAG64
+	movl $0, msr_tagged(%rip)
 .endm
 /* ------------------------------------------------------------ the runtime */
 

@@ -14,6 +14,19 @@
  * every PASS/FAIL line starts with the ID (run.t matches known host
  * deviations by it).
  *
+ * Tags. Every FAIL line of a check macro below ends with the index of the
+ * MSR it is about, " {msr 0x%08x}" (guest.h, MSR_TAG):
+ *   FAIL: [pat-inval-0x02] PAT byte 0 = 0x02: the MSR keeps its value (got
+ *   0x0007040600070402, expected 0x0007040600070406) {msr 0x00000277}
+ * run.t tells by it which checks vx86's MSR model answers under KVM's MSR
+ * filter. The checks that read or write an MSR (EXPECT_RDMSR_GP,
+ * EXPECT_RDMSR_OK, EXPECT_RDMSR, EXPECT_WRMSR_GP, EXPECT_WRMSR_OK) tag
+ * themselves from `idx` to their end; EXPECT_WRMSR_READS, EXPECT_ROUNDTRIP,
+ * BIT_GP and BIT_RULE are built on them and run no check of their own, so
+ * their lines carry the tag too. MSR_READ and MSR_WRITE check nothing and
+ * leave the tag alone (they run inside tagged checks). A guest's own MSR
+ * checks, outside these macros, go between MSR_TAG idx and MSR_UNTAG.
+ *
  * Every RDMSR and WRMSR runs under TRY: a fault nobody expected is a FAIL
  * line, never the end of the run. A write that should have faulted but did
  * not is undone (the old value written back) so the rest of the run starts
@@ -174,23 +187,28 @@ msr_exp:	.quad 0 /* the value it must read back as */
  * as they were (a fault writes no register).
  */
 .macro EXPECT_RDMSR_GP idx:req, name:req
+	MSR_TAG \idx
 	movl \idx, %ecx
 	movl $0x5a5a5a5a, %edx
 	movl $0xa5a5a5a5, %eax
 	TRY rdmsr
 	EXPECT_GP "\name: RDMSR is #GP(0) at the RDMSR"
 	EXPECT_EQ64 %edx, %eax, $0x5a5a5a5a, $0xa5a5a5a5, "\name: RDMSR fault leaves EDX:EAX unchanged"
+	MSR_UNTAG
 .endm
 
 /* RDMSR idx works; EDX:EAX is the value (registers kept by the check). */
 .macro EXPECT_RDMSR_OK idx:req, name:req
+	MSR_TAG \idx
 	movl \idx, %ecx
 	TRY rdmsr
 	EXPECT_NOEXC "\name: RDMSR does not fault"
+	MSR_UNTAG
 .endm
 
 /* RDMSR idx works and returns rhi:rlo: one check point either way. */
 .macro EXPECT_RDMSR idx:req, rhi:req, rlo:req, name:req
+	MSR_TAG \idx
 	movl \idx, %ecx
 	TRY rdmsr
 	JFAULTED .Lfault\@
@@ -199,6 +217,7 @@ msr_exp:	.quad 0 /* the value it must read back as */
 .Lfault\@:
 	EXPECT_NOEXC "\name"
 .Ldone\@:
+	MSR_UNTAG
 .endm
 
 /*
@@ -207,6 +226,7 @@ msr_exp:	.quad 0 /* the value it must read back as */
  * If the write went through anyway, the old value is written back.
  */
 .macro EXPECT_WRMSR_GP idx:req, hi:req, lo:req, name:req
+	MSR_TAG \idx
 	movl \idx, %ecx
 	TRY rdmsr
 	movl %eax, msr_old
@@ -229,15 +249,18 @@ msr_exp:	.quad 0 /* the value it must read back as */
 .Lundo\@:
 	MSR_WRITE \idx, msr_old + 4, msr_old
 .Ldone\@:
+	MSR_UNTAG
 .endm
 
 /* WRMSR idx = hi:lo does not fault. */
 .macro EXPECT_WRMSR_OK idx:req, hi:req, lo:req, name:req
+	MSR_TAG \idx
 	movl \idx, %ecx
 	movl \hi, %edx
 	movl \lo, %eax
 	TRY wrmsr
 	EXPECT_NOEXC "\name: accepted (no fault)"
+	MSR_UNTAG
 .endm
 
 /* WRMSR idx = hi:lo does not fault, and the MSR then reads rhi:rlo. */

@@ -37,11 +37,15 @@ stack:		.space STACK_SIZE
 stack_top:
 tests_passed:	.long 0
 tests_failed:	.long 0
+/* The MSR the running check is about (MSR_TAG); FAIL lines name it while msr_tagged != 0. */
+cur_msr:	.long 0
+msr_tagged:	.long 0
 
 	.section .rodata
 hexdigits:	.ascii "0123456789abcdef"
 str_pass:	.asciz "PASS: "
 str_fail:	.asciz "FAIL: "
+str_msr_tag:	.asciz " {msr "
 
 /* ------------------------------------------------------------------- _start */
 
@@ -328,7 +332,7 @@ test_point_pass:
 	popal
 	ret $8
 
-/* test_point_fail(name, detail): count and print "FAIL: name (detail)". */
+/* test_point_fail(name, detail): count and print "FAIL: name (detail)" and the MSR tag. */
 test_point_fail:
 	pushal
 	incl tests_failed
@@ -344,9 +348,29 @@ test_point_fail:
 	PRINT " ("
 	call puts
 	PRINT ")"
-1:	call newline
+1:	call fail_eol
 	popal
 	ret $8
+
+/*
+ * fail_eol: end a FAIL line: " {msr 0x%08x}" while a check about an MSR
+ * runs (MSR_TAG; run.t tells MSR checks from the others by it), then the
+ * newline. Every routine that prints a FAIL line ends it here.
+ */
+fail_eol:
+	cmpl $0, msr_tagged
+	je 1f
+	pushl %esi
+	pushl %eax
+	movl $str_msr_tag, %esi
+	call puts
+	movl cur_msr, %eax
+	call puthex32
+	movb $'}', %al
+	call putc
+	popl %eax
+	popl %esi
+1:	jmp newline
 
 /* check_eq32(name, actual, expected) */
 check_eq32:
@@ -370,7 +394,8 @@ check_eq32:
 	PRINT ", expected "
 	movl 44(%esp), %eax
 	call puthex32
-	PRINTLN ")"
+	PRINT ")"
+	call fail_eol
 	popal
 	ret $12
 
@@ -399,7 +424,8 @@ check_eq64:
 	movl 48(%esp), %eax
 	movl 52(%esp), %edx
 	call puthex64
-	PRINTLN ")"
+	PRINT ")"
+	call fail_eol
 	popal
 	ret $20
 
@@ -465,7 +491,8 @@ check_exc:
 	PRINT "no exception"
 	jmp 3f
 2:	call print_exc
-3:	PRINTLN ")"
+3:	PRINT ")"
+	call fail_eol
 	popal
 	ret $12
 
@@ -486,7 +513,8 @@ check_noexc:
 	call puts
 	PRINT " (unexpected exception: "
 	call print_exc
-	PRINTLN ")"
+	PRINT ")"
+	call fail_eol
 	popal
 	ret $4
 

@@ -14,7 +14,11 @@
  *
  * Each check's name starts with a bracketed ID, "[pat-inval-0x02] ...": run.t
  * matches known host deviations by it. Loop-generated checks share the ID of
- * their rule and carry the bit or byte in the text. The IDs, by test:
+ * their rule and carry the bit or byte in the text. A FAIL line ends with
+ * " {msr 0x%08x}", the MSR the check is about (guest_msr.h): checks that
+ * judge what a WRMSR did (RDTSC after WRMSR TSC, RDTSCP after WRMSR
+ * TSC_AUX, CPUID after WRMSR MISC_FEATURES_ENABLES) carry the MSR written.
+ * The IDs, by test:
  *
  *   entry      pat-reset apic-base-reset
  *   unknown    unknown-rd unknown-wr
@@ -618,12 +622,14 @@ cpu_report:
 /* spec/msr.md 15.2: an index nobody implements. */
 test_unknown:
 	EXPECT_RDMSR_GP $MSR_BOGUS, "[unknown-rd] RDMSR 0x12345678 (no such MSR)"
+	MSR_TAG $MSR_BOGUS
 	movl $MSR_BOGUS, %ecx
 	movl $0x11111111, %edx
 	movl $0x22222222, %eax
 	TRY wrmsr
 	EXPECT_GP "[unknown-wr] WRMSR 0x12345678 (no such MSR): #GP(0) at the WRMSR"
 	EXPECT_EQ64 %edx, %eax, $0x11111111, $0x22222222, "[unknown-wr] WRMSR 0x12345678 fault leaves EDX:EAX unchanged"
+	MSR_UNTAG
 	ret
 
 /* spec/msr.md 5.1: the five canonical-address MSRs (they exist with LM). */
@@ -678,9 +684,11 @@ test_efer:
 	PRINT "note: EFER at entry "
 	PUTHEX64 efer_base + 4, efer_base
 	PRINTLN ""
+	MSR_TAG $MSR_EFER
 	movl efer_base, %eax
 	andl $(EFER_LME | EFER_LMA), %eax
 	EXPECT_EQ %eax, $0, "[efer-entry] EFER.LME = EFER.LMA = 0 at entry (paging off)"
+	MSR_UNTAG
 	FOR_BITS 0, 63, EFER_BIT
 	EXPECT_RDMSR $MSR_EFER, efer_base + 4, efer_base, "[efer-restore] EFER is back to its entry value"
 	ret
@@ -856,13 +864,15 @@ test_tsc_aux:
 	Q_STORE tsc_aux_old
 	.irp v, 0, 10, 0x100
 	EXPECT_ROUNDTRIP $MSR_TSC_AUX, $0, $\v, "[tsc-aux-rt] TSC_AUX = \v"
+	/* What the WRMSR TSC_AUX above stored, read back by other instructions. */
+	MSR_TAG $MSR_TSC_AUX
 	JNO e1_edx, E1D_RDTSCP, 2f
 	movl $0xffffffff, %ecx
 	TRY_EXPECT_EQ rdtscp, %ecx, $\v, "[rdtscp-aux] RDTSCP returns TSC_AUX = \v in ECX"
 2:	JNO c7_ecx, C7C_RDPID, 3f
 	movl $0xffffffff, %eax
 	TRY_EXPECT_EQ "rdpid %eax", %eax, $\v, "[rdpid-aux] RDPID returns TSC_AUX = \v"
-3:
+3:	MSR_UNTAG
 	.endr
 	cmpl $0, is_amd
 	jne 4f
@@ -890,16 +900,21 @@ test_tsc:
 	Q_STORE tsc_t0
 	rdtsc
 	Q_STORE tsc_t1
+	/* The effects of the WRMSR 0x10 are checks about that MSR (tagged 0x10). */
+	MSR_TAG $MSR_IA32_TSC
 	Q_SUB tsc_t0, msr_val
 	EXPECT_NEAR "[tsc-write-rdmsr] RDMSR 0x10 after the write: the written value plus a little"
 	Q_SUB tsc_t1, msr_val
 	EXPECT_NEAR "[tsc-write-rdtsc] RDTSC after the write: the written value plus a little"
+	MSR_UNTAG
 	JNO c7_ebx, C7B_TSC_ADJUST, 2f
 	EXPECT_RDMSR_OK $MSR_IA32_TSC_ADJUST, "[tsc-adjust-rd] TSC_ADJUST"
 	Q_STORE tsc_adj1
+	MSR_TAG $MSR_IA32_TSC
 	Q_SUB tsc_adj1, tsc_adj0
 	subl $TSC_STEP_HI, %edx
 	EXPECT_NEAR "[tsc-adjust-follows] the TSC write moved TSC_ADJUST by 2^32 too"
+	MSR_UNTAG
 
 	/* Now TSC_ADJUST -= 2^32: the TSC goes back by as much. */
 	movl tsc_adj1, %eax
@@ -915,12 +930,15 @@ test_tsc:
 	Q_STORE tsc_t2
 	rdtsc
 	Q_STORE tsc_t3
+	/* The effects of the WRMSR 0x3b (tagged 0x3b). */
+	MSR_TAG $MSR_IA32_TSC_ADJUST
 	Q_SUB tsc_t2, tsc_t0
 	addl $TSC_STEP_HI, %edx
 	EXPECT_NEAR "[tsc-adjust-moves-tsc] RDMSR 0x10 went back by 2^32 too"
 	Q_SUB tsc_t3, tsc_t1
 	addl $TSC_STEP_HI, %edx
 	EXPECT_NEAR "[tsc-adjust-moves-rdtsc] RDTSC went back by 2^32 too"
+	MSR_UNTAG
 	EXPECT_RDMSR $MSR_IA32_TSC_ADJUST, msr_val + 4, msr_val, "[tsc-adjust-rt] TSC_ADJUST reads back the written value"
 	ret
 2:	EXPECT_RDMSR_GP $MSR_IA32_TSC_ADJUST, "[tsc-adjust-nocpuid] TSC_ADJUST without CPUID TSC_ADJUST"
@@ -1026,11 +1044,13 @@ test_misc_msrs:
 	testl $PLATFORM_INFO_CPUID_FAULT, platinfo
 	jz 3f
 	EXPECT_ROUNDTRIP $MSR_MISC_FEATURES_ENABLES, $0, $1, "[mfe-cpuid-fault] MISC_FEATURES_ENABLES = 1 (CPUID faulting, PLATFORM_INFO bit 31 = 1)"
+	MSR_TAG $MSR_MISC_FEATURES_ENABLES
 	pushal
 	movl $1, %eax
 	TRY cpuid
 	popal
 	EXPECT_NOEXC "[mfe-cpuid-fault] CPUID at CPL 0 with CPUID faulting on"
+	MSR_UNTAG
 	MSR_WRITE $MSR_MISC_FEATURES_ENABLES, $0, $0
 	ret
 3:	EXPECT_WRMSR_GP $MSR_MISC_FEATURES_ENABLES, $0, $1, "[mfe-cpuid-fault] MISC_FEATURES_ENABLES = 1 without PLATFORM_INFO bit 31"
@@ -1204,6 +1224,7 @@ lm_back:
 	movw %ax, %es
 	movw %ax, %ss
 	movl saved_esp, %esp
+	MSR_TAG $MSR_STAR
 	LOAD_TRY 0
 	EXPECT_NOEXC "[rdmsr-zext] 64-bit RDMSR of STAR"
 	EXPECT_EQ64 r64_rax + 4, r64_rax, $0, $0x12345678, "[rdmsr-zext] 64-bit RDMSR: RAX = 0x12345678, bits 63:32 zeroed"
@@ -1214,11 +1235,13 @@ lm_back:
 	LOAD_TRY 2
 	EXPECT_NOEXC "[rcx-hi-ignored] 64-bit RDMSR with RCX = 0xffffffff_c0000081"
 	EXPECT_EQ64 r64_rcx_val + 4, r64_rcx_val, $0x00002222, $0x11111111, "[rcx-hi-ignored] RDMSR with RCX[63:32] set reads STAR"
+	MSR_TAG $MSR_EFER
 	LOAD_TRY 3
 	EXPECT_GP "[efer-lme-pg] 64-bit mode: clearing EFER.LME with CR0.PG = 1"
 	movl r64_efer, %eax
 	andl $(EFER_LME | EFER_LMA), %eax
 	EXPECT_EQ %eax, $(EFER_LME | EFER_LMA), "[efer-lme-pg] EFER.LME and LMA still 1 after that"
+	MSR_UNTAG
 	MSR_WRITE $MSR_STAR, $0, $0
 	ret
 9:	PRINTLN "note: no LM in CPUID: 64-bit checks not run"

@@ -125,4 +125,13 @@ void vx86_machine_destroy(struct vx86_machine *m);
  */
 void vx86_msrs_print(enum vx86_cpu cpu, FILE *out);
 
+/*
+ * `vx86 host`: what this host gives each engine, measured now (the kvm
+ * engine's probes of what its KVM really does: the CPUID the guest sees, the
+ * MSRs KVM holds and refuses, the MSRs the filter routes, the TSC), one fact
+ * per line, deviations as "deviation NAME: ..." lines. 0, or a negative errno
+ * after a message on stderr.
+ */
+int vx86_host_print(FILE *out);
+
 #endif

@@ -71,6 +71,12 @@ struct engine_ops {
 	int (*interrupt)(void *ctx, uint8_t vector);
 	/* From any thread: make the current or next run return -EINTR soon. */
 	void (*kick)(void *ctx);
+	/*
+	 * `vx86 host`: what the engine measures about this host (kvm: what its
+	 * KVM really does), one fact per line; NULL where there is nothing to
+	 * measure. 0, or -errno (printed).
+	 */
+	int (*report)(FILE *out);
 	/* The engine's own lines for --stats, or NULL. */
 	void (*print_stats)(void *ctx, FILE *out);
 	void (*destroy)(void *ctx);

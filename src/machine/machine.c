@@ -476,3 +476,16 @@ void vx86_msrs_print(enum vx86_cpu cpu, FILE *out)
 	cpu_model_init(&c, cpu == VX86_CPU_AMD ? CPU_VENDOR_AMD : CPU_VENDOR_INTEL);
 	msr_table_print(&c, out);
 }
+
+int vx86_host_print(FILE *out)
+{
+	char why[256] = "";
+
+	fprintf(out, "engine.emu usable (vx86's own x86 CPU)\n");
+	if (kvm_engine_ops.probe(why, sizeof(why)) < 0) {
+		fprintf(out, "engine.kvm not usable: %s\n", why);
+		return 0;
+	}
+	fprintf(out, "engine.kvm usable (/dev/kvm)\n");
+	return kvm_engine_ops.report ? kvm_engine_ops.report(out) : 0;
+}

@@ -22,9 +22,6 @@
 #include "vcpu/cr.h"
 #include "vcpu/msr.h"
 
-/* Real-mode support on VMX without unrestricted guest needs 3 pages for a TSS. */
-#define KVM_TSS_ADDR 0xfffbd000u
-
 /* The signal that interrupts KVM_RUN for a kick; its handler does nothing. */
 #define KVM_KICK_SIGNAL SIGUSR1
 
@@ -170,31 +167,75 @@ static void cpuid_to_model(const struct kvm_cpuid2 *c, struct cpu_model *cpu)
 	cpu_model_from_cpuid(cpu, e, n);
 }
 
-/*
- * CPUID: what KVM supports on this host (with the vendor --cpu asked for), set
- * before anything that depends on it (SREGS and MSR checks consult the guest
- * CPUID). The CPU model vx86's rules use is built from the same table.
- */
-static int kvm_set_cpuid(struct kvm_engine *k, int vendor, struct cpu_model *cpu)
+/* KVM_GET_SUPPORTED_CPUID, sized by trying (api.rst: E2BIG while nent is too small). */
+struct kvm_cpuid2 *kvm_supported_cpuid(const struct kvm_engine *k)
 {
 	struct kvm_cpuid2 *c = NULL;
-	int ret;
+	int ret = -1;
 
 	for (unsigned n = 64; n <= 4096; n *= 2) {
 		free(c);
 		c = calloc(1, sizeof(*c) + n * sizeof(c->entries[0]));
 		if (!c)
-			return -ENOMEM;
+			return NULL;
 		c->nent = n;
 		ret = ioctl(k->kvm_fd, KVM_GET_SUPPORTED_CPUID, c);
 		if (ret == 0 || errno != E2BIG)
 			break;
 	}
 	if (ret < 0) {
-		ret = kvm_fail(k->log, "KVM_GET_SUPPORTED_CPUID");
+		kvm_fail(k->log, "KVM_GET_SUPPORTED_CPUID");
 		free(c);
-		return ret;
+		return NULL;
 	}
+	return c;
+}
+
+/*
+ * The model follows the CPUID the guest really sees. A KVM that cannot mask
+ * CPUID (kvm_pvm) lets the guest read the host's instead of the table given
+ * to KVM_SET_CPUID2; the probe VM measures it (kvm_probe.c). When the vendor
+ * the guest sees is not the one --cpu asked for, vx86 says so.
+ */
+static void follow_guest_cpuid(struct kvm_engine *k, int vendor, const struct kvm_cpuid2 *c,
+			       struct cpu_model *cpu)
+{
+	size_t size = sizeof(*c) + c->nent * sizeof(c->entries[0]);
+	struct kvm_cpuid2 *seen = malloc(size);
+
+	if (!seen || kvm_probe_cpuid(k, c, seen) < 0) {
+		fprintf(k->log, "vx86: kvm: could not measure the CPUID the guest sees; "
+				"vx86's rules follow the table given to KVM\n");
+		free(seen);
+		return;
+	}
+	k->cpuid_differs = kvm_cpuid_differences(c, seen);
+	if (k->cpuid_differs) {
+		cpuid_to_model(seen, cpu);
+		drop_unbacked_efer_features(k, cpu);
+		if (vendor >= 0 && (int)cpu->vendor != vendor)
+			fprintf(k->log,
+				"vx86: kvm: --cpu=%s: this KVM does not mask CPUID and the guest "
+				"sees a %s CPU; vx86's rules follow what the guest sees "
+				"(cpuid-unmasked, see 'vx86 host')\n",
+				cpu_vendor_name(vendor), cpu_vendor_name(cpu->vendor));
+	}
+	free(seen);
+}
+
+/*
+ * CPUID: what KVM supports on this host (with the vendor --cpu asked for), set
+ * before anything that depends on it (SREGS and MSR checks consult the guest
+ * CPUID). The CPU model vx86's rules use is built from the same table, or from
+ * what the guest really sees where that differs.
+ */
+static int kvm_set_cpuid(struct kvm_engine *k, int vendor, struct cpu_model *cpu)
+{
+	struct kvm_cpuid2 *c = kvm_supported_cpuid(k);
+	int ret = 0;
+
+	if (!c)
+		return -EIO;
 	if (vendor >= 0)
 		set_vendor(c, vendor);
 	cpuid_to_model(c, cpu);
@@ -202,7 +243,9 @@ static int kvm_set_cpuid(struct kvm_engine *k, int vendor, struct cpu_model *cpu
 	model_to_cpuid(cpu, c);
 	if (ioctl(k->vcpu_fd, KVM_SET_CPUID2, c) < 0)
 		ret = kvm_fail(k->log, "KVM_SET_CPUID2");
-	free(c);
+	if (!ret)
+		follow_guest_cpuid(k, vendor, c, cpu);
+	k->cpuid = c; /* for `vx86 host`; freed with the engine */
 	return ret;
 }
 
@@ -254,6 +297,7 @@ static void kvm_destroy(void *ctx)
 		close(k->vm_fd);
 	if (k->kvm_fd >= 0)
 		close(k->kvm_fd);
+	free(k->cpuid);
 	free(k);
 }
 
@@ -547,5 +591,6 @@ const struct engine_ops kvm_engine_ops = {
 	.set_msr = kvm_set_msr,
 	.read_linear = kvm_read_linear,
 	.kick = kvm_kick,
+	.report = kvm_host_report,
 	.destroy = kvm_destroy,
 };

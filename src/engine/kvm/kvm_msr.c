@@ -287,12 +287,18 @@ bool kvm_msr_read(struct kvm_engine *k, uint32_t index, uint64_t *val)
 	return true;
 }
 
-/* The feature MSRs' values are KVM's: the model starts from them. */
+/*
+ * The feature MSRs' values are KVM's: the model starts from them, so the
+ * RESET state vx86 installs gives KVM back its own values. That holds where
+ * the guest's CPUID lacks ARCH_CAPABILITIES too (the guest then gets #GP from
+ * the model, and KVM keeps its value: a KVM may refuse any other, as kvm_pvm
+ * refuses vx86's default 0x17b).
+ */
 static void cpu_defaults(struct kvm_engine *k, struct cpu_model *cpu)
 {
 	uint64_t v;
 
-	if (cpu_has(cpu, FEAT_ARCH_CAPABILITIES) && kvm_msr_read(k, MSR_IA32_ARCH_CAPABILITIES, &v))
+	if (kvm_msr_read(k, MSR_IA32_ARCH_CAPABILITIES, &v))
 		cpu->arch_capabilities = v;
 	if (kvm_msr_read(k, MSR_IA32_UCODE_REV, &v))
 		cpu->ucode_rev = v;

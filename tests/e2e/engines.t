@@ -158,4 +158,27 @@ else
 	echo "# unshare -rm is not allowed here: --engine=auto's fallback to emu is not checked"
 fi
 
+# tests/without-kvm, in which `make check-nokvm` runs the whole suite, hides
+# /dev/kvm and keeps the rest of /dev working; status 77: it cannot make a mount
+# namespace here, and says why.
+without_kvm="$(dirname "$0")/../without-kvm"
+sh "$without_kvm" sh -c 'test ! -e /dev/kvm && test -c /dev/null && echo x >/dev/null &&
+	test "$(head -c 2 /dev/zero | od -An -tx1 | tr -d " ")" = 0000 &&
+	test "$(head -c 8 /dev/urandom | wc -c)" -eq 8 && test -d /dev/pts && test -d /dev/shm &&
+	test -r /dev/stdin && echo /dev/kvm hidden' >"$TMP/out" 2>"$TMP/err" </dev/null
+status=$?
+if [ "$status" -eq 77 ]; then
+	tap_n=$((tap_n + 1))
+	echo "ok $tap_n # SKIP $(tail -n 1 "$TMP/err")"
+else
+	is_status 0 "tests/without-kvm hides /dev/kvm and keeps /dev/null, zero, urandom, pts, shm, stdin"
+	like "$TMP/out" "/dev/kvm hidden" "and runs the command it is given"
+	sh "$without_kvm" "$VX86" run --engine=kvm --entry=protected "$TMP/exit42.bin" \
+		>"$TMP/out" 2>"$TMP/err" </dev/null
+	status=$?
+	is_status 2 "--engine=kvm without /dev/kvm is refused"
+	like "$TMP/err" "the kvm engine cannot run here: /dev/kvm: No such file or directory" \
+		"and vx86 says why"
+fi
+
 done_testing

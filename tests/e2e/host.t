@@ -30,7 +30,7 @@ if ! kvm_usable; then
 fi
 cp "$TMP/out" "$TMP/host"
 sed 's/^/#   /' "$TMP/host" | grep -v '^#   cpuid-differs' | head -20
-for fact in engine.kvm kvm.module kvm.api kvm.caps cpuid msr.held msr.routed tsc; do
+for fact in engine.kvm kvm.module kvm.api kvm.caps cpuid msr.features msr.held msr.routed tsc; do
 	ok "$(grep -q "^$fact " "$TMP/host"; echo $?)" "with /dev/kvm it reports $fact"
 done
 if grep -q '^cpuid-differs ' "$TMP/host"; then

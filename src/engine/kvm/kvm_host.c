@@ -92,10 +92,50 @@ static int report_cpuid(const struct kvm_engine *k, const struct cpu_model *cpu,
 	return 0;
 }
 
+/*
+ * KVM_GET_MSR_FEATURE_INDEX_LIST: the feature MSRs KVM can give a guest, read
+ * on the system fd (api.rst, KVM_GET_MSRS on /dev/kvm). Those in vx86's table
+ * are shown with KVM's value; the kvm engine's model starts from the vCPU's.
+ */
+static void report_feature_msrs(const struct kvm_engine *k, FILE *out)
+{
+	struct kvm_msr_list probe = {.nmsrs = 0}, *l;
+	struct {
+		struct kvm_msrs hdr;
+		struct kvm_msr_entry e;
+	} b;
+	char name[48];
+
+	if (ioctl(k->kvm_fd, KVM_GET_MSR_FEATURE_INDEX_LIST, &probe) < 0 && errno != E2BIG) {
+		fprintf(out, "msr.features none (KVM_GET_MSR_FEATURE_INDEX_LIST: %s)\n",
+			strerror(errno));
+		return;
+	}
+	l = calloc(1, sizeof(*l) + probe.nmsrs * sizeof(l->indices[0]));
+	if (!l)
+		return;
+	l->nmsrs = probe.nmsrs;
+	if (ioctl(k->kvm_fd, KVM_GET_MSR_FEATURE_INDEX_LIST, l) == 0) {
+		fprintf(out, "msr.features %u feature MSRs (KVM_GET_MSR_FEATURE_INDEX_LIST)\n",
+			l->nmsrs);
+		for (uint32_t i = 0; i < l->nmsrs; i++) {
+			b.hdr = (struct kvm_msrs){.nmsrs = 1};
+			b.e = (struct kvm_msr_entry){.index = l->indices[i]};
+			if (!msr_lookup(l->indices[i]) || ioctl(k->kvm_fd, KVM_GET_MSRS, &b) != 1)
+				continue;
+			fprintf(out, "msr-feature 0x%08x %s: KVM offers 0x%" PRIx64 "\n",
+				l->indices[i], msr_name(l->indices[i], name, sizeof(name)) ?: "?",
+				(uint64_t)b.e.data);
+		}
+	}
+	free(l);
+}
+
 static void report_msr_lists(struct kvm_engine *k, FILE *out)
 {
 	char name[48];
 
+	report_feature_msrs(k, out);
 	fprintf(out, "msr.held %u of vx86's MSRs are kept by KVM too (KVM_GET/SET_MSRS)\n",
 		k->nheld);
 	for (unsigned i = 0; i < k->nrefused; i++)

@@ -19,6 +19,7 @@
 
 /* Write hi:lo to MSR `idx`, read it back, expect exactly hi:lo. */
 .macro WR_RD idx:req, hi:req, lo:req, name:req
+	MSR_TAG $\idx
 	movl $\idx, %ecx
 	movl $\hi, %edx
 	movl $\lo, %eax
@@ -27,6 +28,7 @@
 	xorl %edx, %edx
 	rdmsr
 	EXPECT_EQ64 %edx, %eax, $\hi, $\lo, "\name"
+	MSR_UNTAG
 .endm
 
 /*
@@ -34,6 +36,7 @@
  * or EDX:EAX. The MSR holds old_hi:old_lo beforehand.
  */
 .macro WR_NONCANON idx:req, hi:req, lo:req, old_hi:req, old_lo:req, name:req
+	MSR_TAG $\idx
 	movl $\idx, %ecx
 	movl $\hi, %edx
 	movl $\lo, %eax
@@ -43,6 +46,7 @@
 	movl $\idx, %ecx
 	rdmsr
 	EXPECT_EQ64 %edx, %eax, $\old_hi, $\old_lo, "\name: the MSR keeps its old value"
+	MSR_UNTAG
 .endm
 
 	TEXT32
@@ -59,6 +63,7 @@ guest_main:
 	WR_RD MSR_CSTAR, 0xffffffff, 0x81000040, "CSTAR = 0xffffffff81000040 reads back"
 
 	/* EFER (msr.md 6.1) before long mode. */
+	MSR_TAG $MSR_EFER
 	movl $MSR_EFER, %ecx
 	rdmsr
 	PRINT "EFER at entry: "
@@ -89,12 +94,14 @@ guest_main:
 	wrmsr
 	rdmsr
 	EXPECT_EQ %eax, %ebx, "EFER restored"
+	MSR_UNTAG
 
 	/*
 	 * Non-canonical addresses fault (msr.md 5.1, 15.4). The values are
 	 * non-canonical for 48-bit and for 57-bit (LA57) linear addresses alike:
 	 * the check uses the widest width the CPU supports, whatever CR4.LA57.
 	 */
+	MSR_TAG $MSR_LSTAR
 	movl $MSR_LSTAR, %ecx
 	movl $0xffffffff, %edx
 	movl $0x81000000, %eax
@@ -107,6 +114,7 @@ guest_main:
 	movl $MSR_LSTAR, %ecx
 	rdmsr
 	EXPECT_EQ64 %edx, %eax, $0xffffffff, $0x81000000, "WRMSR LSTAR fault: LSTAR keeps 0xffffffff81000000"
+	MSR_UNTAG
 
 	WR_NONCANON MSR_LSTAR, 0xaaaaaaaa, 0xaaaaaaaa, 0xffffffff, 0x81000000, "LSTAR = 0xaaaaaaaaaaaaaaaa"
 	WR_NONCANON MSR_CSTAR, 0xaaaaaaaa, 0xaaaaaaaa, 0xffffffff, 0x81000040, "CSTAR = 0xaaaaaaaaaaaaaaaa"
@@ -122,6 +130,7 @@ guest_main:
 	movw %ax, %gs
 
 	/* Unknown index (msr.md 15.2): #GP(0), RIP unchanged, EDX:EAX untouched. */
+	MSR_TAG $MSR_BOGUS
 	movl $MSR_BOGUS, %ecx
 	movl $0x11111111, %edx
 	movl $0x22222222, %eax
@@ -133,8 +142,10 @@ guest_main:
 	xorl %eax, %eax
 	TRY wrmsr
 	EXPECT_GP "WRMSR 0x12345678 (no such MSR): #GP(0), EIP on the WRMSR"
+	MSR_UNTAG
 
 	/* TSC through RDMSR: two reads increase. */
+	MSR_TAG $MSR_IA32_TSC
 	movl $MSR_IA32_TSC, %ecx
 	rdmsr
 	movl %eax, %esi
@@ -152,4 +163,5 @@ guest_main:
 2:	PASS "RDMSR TSC (0x10) twice: the second read is larger"
 	jmp 3f
 1:	FAIL "RDMSR TSC (0x10) twice: the second read is larger", "difference <= 0"
-3:	ret
+3:	MSR_UNTAG
+	ret

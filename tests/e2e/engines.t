@@ -121,7 +121,7 @@ run run --engine=emu --stats "$GUESTS/hello.elf"
 like "$TMP/err" "emu instructions" "--stats counts the instructions emu retired"
 like "$TMP/err" "user-return MSRs" "--stats shows user-return MSR loads, skips and restores"
 
-# kvm only: --engine=auto picks it here; an engine failure on kvm_pvm.
+# kvm only: --engine=auto picks it here; an engine failure where KVM has one.
 if kvm_usable; then
 K=--engine=kvm
 E=kvm
@@ -130,15 +130,21 @@ is_status 85 "--engine=auto runs the guest"
 like "$TMP/err" "using the kvm engine" "and says which engine it picked"
 
 # An engine failure is reported with the suberror, the instruction bytes and the
-# registers. kvm_pvm cannot emulate a 32-bit IRET (deviation kvm_pvm-no-32bit-iret,
-# see tests/guests/run.t), which makes a real one; other hosts run iret.elf fine.
-if [ -d /sys/module/kvm_pvm ]; then
-	run run $K "$GUESTS/iret.elf"
+# registers. Some KVMs cannot emulate a 32-bit IRET (kvm_pvm runs guest kernel
+# code in KVM's instruction emulator), which makes a real one; run.t judges
+# iret.elf against QEMU on the same KVM. Where KVM runs it, there is no failure
+# to report here, and the test says so.
+run run $K "$GUESTS/iret.elf"
+if [ "$status" = 4 ] && grep -q 'KVM could not emulate' "$TMP/err"; then
 	is_status 4 "an engine internal error gives status 4"
 	like "$TMP/err" "engine internal error: KVM could not emulate an instruction (suberror 1)" \
 		"the report names the failure and the suberror"
 	like "$TMP/err" "instruction bytes at rip: cf" "the report shows the instruction bytes (IRET)"
 	like "$TMP/err" "rip=" "the report dumps the registers"
+else
+	is_status 1 "this KVM runs iret.elf's 32-bit IRETs"
+	tap_n=$((tap_n + 1))
+	echo "ok $tap_n # SKIP this KVM emulates 32-bit IRET: no engine failure to report"
 fi
 
 fi

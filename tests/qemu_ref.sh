@@ -17,7 +17,15 @@ QEMU=$(command -v qemu-system-x86_64 || true)
 # then pauses the VM and prints "KVM internal error"; it is stopped there, as
 # vx86 stops with status 4), or "timeout" after 120 s.
 qemu_ref() {
-	"$QEMU" -accel kvm -cpu host,-arch-capabilities -display none -no-reboot -nodefaults \
+	# platform.S tests pc-testdev, which QEMU adds only on request; it also
+	# shadows QEMU's isa-debugcon at 0xe9, so the other guests go without it.
+	qemu_extra=
+	case $1 in */platform.elf) qemu_extra="-device pc-testdev" ;; esac
+	# Empty the files first: the loop below must not read an earlier run's.
+	: >"$2.out"
+	: >"$2.err"
+	# shellcheck disable=SC2086 # qemu_extra is a list of words
+	"$QEMU" $qemu_extra -accel kvm -cpu host,-arch-capabilities -display none -no-reboot -nodefaults \
 		-m 128 -chardev stdio,id=con,mux=on -serial chardev:con \
 		-device isa-debugcon,iobase=0xe9,chardev=con \
 		-device isa-debug-exit,iobase=0xf4,iosize=4 -kernel "$1" \

@@ -35,6 +35,8 @@ struct vx86_machine {
 	struct uart16550 com1;
 	struct debugcon debugcon;
 	struct debugexit debugexit;
+	struct fw_cfg fw_cfg;
+	struct pc_testdev testdev;
 	const struct engine_ops *engine;
 	void *engine_ctx;
 	struct vcpu vcpu;
@@ -187,6 +189,11 @@ static int machine_add_devices(struct vx86_machine *m)
 		ret = debugcon_init(&m->debugcon, &m->pio, DEBUGCON_PORT, console);
 	if (!ret)
 		ret = debugexit_init(&m->debugexit, &m->pio, DEBUG_EXIT_PORT);
+	/* One vCPU until vx86 has --smp. */
+	if (!ret)
+		ret = fw_cfg_init(&m->fw_cfg, &m->pio, m->ram.size, 1);
+	if (!ret)
+		ret = pc_testdev_init(&m->testdev, &m->pio, &m->mmio, &m->ram);
 	return ret;
 }
 

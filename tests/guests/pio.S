@@ -12,7 +12,7 @@
  */
 #include "guest.h"
 
-#define PORT_NONE_IMM 0xe0  /* unclaimed, reachable with the imm8 form */
+#define PORT_NONE_IMM 0xec  /* unclaimed, reachable with the imm8 form */
 #define PORT_NONE_DX 0x2e0  /* unclaimed, above 0xff: DX form only */
 #define BUF_LEN 32
 
@@ -55,13 +55,13 @@ guest_main:
 	/* Unclaimed port, immediate form: all ones, only AL/AX/EAX written. */
 	movl $0x12345678, %eax
 	inb $PORT_NONE_IMM, %al
-	EXPECT_EQ %eax, $0x123456ff, "INB from unclaimed port 0xe0 reads 0xff (imm8 form, rest of EAX kept)"
+	EXPECT_EQ %eax, $0x123456ff, "INB from unclaimed port 0xec reads 0xff (imm8 form, rest of EAX kept)"
 	movl $0x12345678, %eax
 	inw $PORT_NONE_IMM, %ax
-	EXPECT_EQ %eax, $0x1234ffff, "INW from unclaimed port 0xe0 reads 0xffff (imm8 form, rest of EAX kept)"
+	EXPECT_EQ %eax, $0x1234ffff, "INW from unclaimed port 0xec reads 0xffff (imm8 form, rest of EAX kept)"
 	xorl %eax, %eax
 	inl $PORT_NONE_IMM, %eax
-	EXPECT_EQ %eax, $0xffffffff, "INL from unclaimed port 0xe0 reads 0xffffffff (imm8 form)"
+	EXPECT_EQ %eax, $0xffffffff, "INL from unclaimed port 0xec reads 0xffffffff (imm8 form)"
 
 	/* Unclaimed port, DX form. */
 	movw $PORT_NONE_DX, %dx
@@ -82,7 +82,7 @@ guest_main:
 	TRY outl %eax, %dx
 	EXPECT_NOEXC "OUTL to unclaimed port 0x2e0: no fault"
 	TRY outl %eax, $PORT_NONE_IMM
-	EXPECT_NOEXC "OUTL to unclaimed port 0xe0 (imm8 form): no fault"
+	EXPECT_NOEXC "OUTL to unclaimed port 0xec (imm8 form): no fault"
 	xorl %eax, %eax
 	inl %dx, %eax
 	EXPECT_EQ %eax, $0xffffffff, "unclaimed port 0x2e0 still reads 0xffffffff after the OUTs"

@@ -38,6 +38,7 @@ modes     1       yes      1    modes: hello from real mode
 modes     1       yes      1    modes: hello from 64-bit mode
 modes     1       yes      1    modes: round trip complete
 iret      1       yes      1    PASS: 64-bit IRETQ: RSP popped
+platform  1       yes      -    -
 demo      1       no       1    [real mode] we are in real mode
 demo      1       no       1    long mode active, EFER=
 demo      1       no       1    caught by our IDT

@@ -89,6 +89,18 @@ check-nokvm:
 	  echo "make check-nokvm: SKIP: no mount namespace to hide /dev/kvm in (see above)"; exit 0; \
 	fi; exit $$status
 
+# `make kvm-unit-tests`: build kvm-unit-tests with its own ./configure && make
+# under $(BUILD)/kvm-unit-tests/ (KUT_SRC= a tarball or source directory; default
+# ../shared/third_party/kvm-unit-tests-*.tar.gz; KUT_ARCH=x86_64|i386) and run
+# TESTS= (default: a list from x86/unittests.cfg) with the suite's own runner,
+# through tests/kvm-unit-tests/qemu-vx86 as its QEMU, on ENGINE=emu|kvm
+# (TIMEOUT=15s per test); REF=tcg runs the same list on qemu-system-x86_64 -accel
+# tcg. One PASS/FAIL/SKIP line per test, then `N passed, M failed, K skipped`.
+.PHONY: kvm-unit-tests
+kvm-unit-tests: $(VX86)
+	VX86=$(abspath $(VX86)) KUT_BUILD=$(abspath $(BUILD))/kvm-unit-tests \
+	  bash tests/kvm-unit-tests/run.sh
+
 format:
 	clang-format -i $(LIB_SRC) $(CLI_SRC) $(UNIT_SRC) $(wildcard src/*/*.h src/*/*/*.h include/*.h tests/unit/*.h)
 

@@ -215,9 +215,10 @@ int kvm_probe_cpuid(const struct kvm_engine *k, const struct kvm_cpuid2 *given,
 
 		memcpy(p.ram + PROBE_LIST + 8 * i, in, sizeof(in));
 	}
-	memset(p.ram + PROBE_LIST + 8 * n, 0xff, 8);
-	if (!ret)
+	if (!ret) {
+		memset(p.ram + PROBE_LIST + 8 * n, 0xff, 8); /* the list's end */
 		ret = probe_start(&p, PROBE_CPUID, 0);
+	}
 	if (!ret)
 		ret = probe_run_to_hlt(&p, &r);
 	if (!ret) {

@@ -6,6 +6,7 @@
 #ifndef VX86_ENGINE_H
 #define VX86_ENGINE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -69,6 +70,18 @@ struct engine_ops {
 	 * source exists in vx86 to need it; see README).
 	 */
 	int (*interrupt)(void *ctx, uint8_t vector);
+	/*
+	 * Interrupt-window exiting (VMX's): while on, the run exits with
+	 * EXIT_REASON_INTERRUPT_WINDOW at the first instruction boundary where
+	 * an interrupt could be taken, and turns it off. The VMM then takes the
+	 * vector from its interrupt controller and calls interrupt(). NULL
+	 * together with interrupt.
+	 */
+	void (*irq_window)(void *ctx, bool on);
+	/* Request an NMI, taken at the next boundary without NMI blocking. NULL: none. */
+	int (*nmi)(void *ctx);
+	/* The guest's TSC now, without a whole get_state (the APIC's TSC-deadline timer). */
+	uint64_t (*guest_tsc)(void *ctx);
 	/* From any thread: make the current or next run return -EINTR soon. */
 	void (*kick)(void *ctx);
 	/*

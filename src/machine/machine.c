@@ -19,12 +19,19 @@
 #include "vcpu/exit.h"
 #include "vcpu/msr.h"
 
-struct watchdog {
+/*
+ * The machine's clock thread: it kicks the run at --timeout (and marks it
+ * fired) and when the APIC timer is due (timer_at), and wakes a vCPU
+ * sleeping in HLT when the timeout fires. Times are CLOCK_MONOTONIC ns.
+ */
+struct machine_clock {
 	pthread_t thread;
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	bool running, done;
-	int fired; /* read by the run loop after a kick */
+	int fired;	     /* --timeout passed; read by the run loop after a kick */
+	uint64_t timeout_at; /* 0: no --timeout */
+	uint64_t timer_at;   /* 0: no APIC timer event; atomic */
 };
 
 struct vx86_machine {
@@ -40,7 +47,7 @@ struct vx86_machine {
 	const struct engine_ops *engine;
 	void *engine_ctx;
 	struct vcpu vcpu;
-	struct watchdog watchdog;
+	struct machine_clock clock;
 };
 
 void vx86_config_init(struct vx86_config *cfg)
@@ -118,6 +125,85 @@ static int env_set_msr(void *ctx, uint32_t index, uint64_t value)
 	struct vx86_machine *m = ctx;
 
 	return m->engine->set_msr(m->engine_ctx, index, value);
+}
+
+static uint64_t mono_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000000000ull + (uint64_t)t.tv_nsec;
+}
+
+static struct timespec ns_timespec(uint64_t ns)
+{
+	return (struct timespec){.tv_sec = (time_t)(ns / 1000000000ull),
+				 .tv_nsec = (long)(ns % 1000000000ull)};
+}
+
+static void clock_init(struct machine_clock *c)
+{
+	pthread_condattr_t ca;
+
+	pthread_mutex_init(&c->lock, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&c->cond, &ca);
+	pthread_condattr_destroy(&ca);
+}
+
+static int env_interrupt(void *ctx, uint8_t vector)
+{
+	struct vx86_machine *m = ctx;
+
+	return m->engine->interrupt(m->engine_ctx, vector);
+}
+
+static void env_irq_window(void *ctx, bool on)
+{
+	struct vx86_machine *m = ctx;
+
+	m->engine->irq_window(m->engine_ctx, on);
+}
+
+static int env_nmi(void *ctx)
+{
+	struct vx86_machine *m = ctx;
+
+	return m->engine->nmi(m->engine_ctx);
+}
+
+static uint64_t env_guest_tsc(void *ctx)
+{
+	struct vx86_machine *m = ctx;
+
+	return m->engine->guest_tsc(m->engine_ctx);
+}
+
+/* Called before every run: the common case (no change) takes no lock. */
+static void env_timer_at(void *ctx, uint64_t ns)
+{
+	struct machine_clock *c = &((struct vx86_machine *)ctx)->clock;
+
+	if (__atomic_load_n(&c->timer_at, __ATOMIC_ACQUIRE) == ns)
+		return;
+	pthread_mutex_lock(&c->lock);
+	__atomic_store_n(&c->timer_at, ns, __ATOMIC_RELEASE);
+	pthread_cond_broadcast(&c->cond);
+	pthread_mutex_unlock(&c->lock);
+}
+
+static int env_wait_until(void *ctx, uint64_t ns)
+{
+	struct machine_clock *c = &((struct vx86_machine *)ctx)->clock;
+	struct timespec ts = ns_timespec(ns);
+	int fired;
+
+	pthread_mutex_lock(&c->lock);
+	while (!(fired = __atomic_load_n(&c->fired, __ATOMIC_SEQ_CST)) && mono_ns() < ns)
+		pthread_cond_timedwait(&c->cond, &c->lock, &ts);
+	pthread_mutex_unlock(&c->lock);
+	return fired ? -EINTR : 0;
 }
 
 /*
@@ -273,6 +359,18 @@ static int machine_init_vcpu(struct vx86_machine *m, const struct cpu_model *cpu
 		.set_state = env_set_state,
 		.set_msr = env_set_msr,
 	};
+	const struct engine_ops *eo = m->engine;
+
+	/* The vCPU gets a local APIC where the engine can inject interrupts. */
+	if (eo->interrupt && eo->irq_window && eo->guest_tsc) {
+		env.interrupt = env_interrupt;
+		env.irq_window = env_irq_window;
+		env.guest_tsc = env_guest_tsc;
+		env.timer_at = env_timer_at;
+		env.wait_until = env_wait_until;
+		if (eo->nmi)
+			env.nmi = env_nmi;
+	}
 	struct msr_state msr;
 	int ret;
 
@@ -301,6 +399,7 @@ int vx86_machine_create(const struct vx86_config *cfg, struct vx86_machine **out
 		return -ENOMEM;
 	m->cfg = *cfg;
 	m->log = cfg->log ? cfg->log : stderr;
+	clock_init(&m->clock);
 	ret = machine_alloc_ram(m);
 	if (!ret)
 		ret = machine_add_devices(m);
@@ -328,6 +427,9 @@ int vx86_machine_dump_state(struct vx86_machine *m, FILE *out)
 			m->engine->name);
 		return -EIO;
 	}
+	/* CR8 is the APIC's TPR[7:4] however the guest wrote it (MMIO, x2APIC MSR, CR8). */
+	if (m->vcpu.model.apic)
+		st.cr8 = lapic_tpr(m->vcpu.model.apic) >> 4;
 	return vcpu_state_dump_fields(&st, out);
 }
 
@@ -336,62 +438,75 @@ const char *vx86_machine_engine(const struct vx86_machine *m)
 	return m->engine->name;
 }
 
-static void *watchdog_main(void *arg)
+static uint64_t earliest(uint64_t a, uint64_t b)
+{
+	return !a ? b : !b ? a : a < b ? a : b;
+}
+
+static void *clock_main(void *arg)
 {
 	struct vx86_machine *m = arg;
-	struct watchdog *w = &m->watchdog;
-	struct timespec deadline;
-	double secs = m->cfg.timeout_sec;
+	struct machine_clock *c = &m->clock;
 
-	clock_gettime(CLOCK_MONOTONIC, &deadline);
-	deadline.tv_sec += (time_t)secs;
-	deadline.tv_nsec += (long)((secs - (double)(time_t)secs) * 1e9);
-	if (deadline.tv_nsec >= 1000000000L) {
-		deadline.tv_sec++;
-		deadline.tv_nsec -= 1000000000L;
-	}
-	pthread_mutex_lock(&w->lock);
-	while (!w->done) {
-		if (pthread_cond_timedwait(&w->cond, &w->lock, &deadline) == ETIMEDOUT) {
-			__atomic_store_n(&w->fired, 1, __ATOMIC_SEQ_CST);
+	pthread_mutex_lock(&c->lock);
+	while (!c->done) {
+		uint64_t due =
+			earliest(c->timeout_at, __atomic_load_n(&c->timer_at, __ATOMIC_ACQUIRE));
+		uint64_t now, timer;
+
+		if (due) {
+			struct timespec ts = ns_timespec(due);
+
+			pthread_cond_timedwait(&c->cond, &c->lock, &ts);
+		} else {
+			pthread_cond_wait(&c->cond, &c->lock);
+		}
+		now = mono_ns();
+		if (c->timeout_at && now >= c->timeout_at) {
+			c->timeout_at = 0;
+			__atomic_store_n(&c->fired, 1, __ATOMIC_SEQ_CST);
 			m->engine->kick(m->engine_ctx);
-			break;
+			pthread_cond_broadcast(&c->cond); /* a vCPU in HLT */
+		}
+		timer = __atomic_load_n(&c->timer_at, __ATOMIC_ACQUIRE);
+		if (timer && now >= timer) {
+			__atomic_compare_exchange_n(&c->timer_at, &timer, 0, false,
+						    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+			m->engine->kick(m->engine_ctx);
 		}
 	}
-	pthread_mutex_unlock(&w->lock);
+	pthread_mutex_unlock(&c->lock);
 	return NULL;
 }
 
-static int watchdog_start(struct vx86_machine *m)
+static int clock_start(struct vx86_machine *m)
 {
-	struct watchdog *w = &m->watchdog;
-	pthread_condattr_t ca;
+	struct machine_clock *c = &m->clock;
+	double secs = m->cfg.timeout_sec;
 
-	pthread_mutex_init(&w->lock, NULL);
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&w->cond, &ca);
-	pthread_condattr_destroy(&ca);
-	if (pthread_create(&w->thread, NULL, watchdog_main, m) != 0) {
-		fprintf(m->log, "vx86: cannot start the --timeout timer thread\n");
+	if (secs > 0)
+		c->timeout_at = mono_ns() + (uint64_t)(secs * 1e9);
+	if (pthread_create(&c->thread, NULL, clock_main, m) != 0) {
+		fprintf(m->log,
+			"vx86: cannot start the machine's clock thread (--timeout, APIC timer)\n");
 		return -EAGAIN;
 	}
-	w->running = true;
+	c->running = true;
 	return 0;
 }
 
-static void watchdog_stop(struct vx86_machine *m)
+static void clock_stop(struct vx86_machine *m)
 {
-	struct watchdog *w = &m->watchdog;
+	struct machine_clock *c = &m->clock;
 
-	if (!w->running)
+	if (!c->running)
 		return;
-	pthread_mutex_lock(&w->lock);
-	w->done = true;
-	pthread_cond_signal(&w->cond);
-	pthread_mutex_unlock(&w->lock);
-	pthread_join(w->thread, NULL);
-	w->running = false;
+	pthread_mutex_lock(&c->lock);
+	c->done = true;
+	pthread_cond_broadcast(&c->cond);
+	pthread_mutex_unlock(&c->lock);
+	pthread_join(c->thread, NULL);
+	c->running = false;
 }
 
 /*
@@ -421,10 +536,13 @@ static int machine_loop(struct vx86_machine *m)
 	struct vcpu_exit e = {0}; /* the engine completes the previous exit from it */
 
 	for (;;) {
-		int ret = m->engine->run(m->engine_ctx, &e);
+		int ret;
+
+		vcpu_before_run(&m->vcpu);
+		ret = m->engine->run(m->engine_ctx, &e);
 
 		if (ret == -EINTR) {
-			if (__atomic_load_n(&m->watchdog.fired, __ATOMIC_SEQ_CST)) {
+			if (__atomic_load_n(&m->clock.fired, __ATOMIC_SEQ_CST)) {
 				fprintf(m->log,
 					"vx86: timeout: the guest ran for %g s (--timeout)\n",
 					m->cfg.timeout_sec);
@@ -449,10 +567,10 @@ int vx86_machine_run(struct vx86_machine *m)
 {
 	int status;
 
-	if (m->cfg.timeout_sec > 0 && watchdog_start(m) < 0)
+	if (clock_start(m) < 0)
 		return VX86_STATUS_USAGE;
 	status = machine_loop(m);
-	watchdog_stop(m);
+	clock_stop(m);
 	if (m->cfg.stats) {
 		fprintf(m->log, "vx86: %s engine, stopped by %s, exit status %d\n", m->engine->name,
 			m->vcpu.stop_cause ? m->vcpu.stop_cause : "unknown", status);
@@ -468,7 +586,7 @@ void vx86_machine_destroy(struct vx86_machine *m)
 {
 	if (!m)
 		return;
-	watchdog_stop(m);
+	clock_stop(m);
 	if (m->engine && m->engine_ctx)
 		m->engine->destroy(m->engine_ctx);
 	if (m->ram.host)

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "lapic.h"
 #include "msr.h"
 
 /* spec/cr.md §1: the CR0 bits that exist; the others are ignored on writes. */
@@ -411,12 +412,16 @@ enum cr_result cr_set_cr8(struct vcpu_model *m, uint64_t val)
 	if (val & ~0xfull)
 		return CR_GP;
 	m->st->cr8 = val;
+	/* §6, SDM 10.8.6.5: with a local APIC, CR8 writes TPR[7:4] and clears TPR[3:0]. */
+	if (m->apic)
+		lapic_set_tpr(m->apic, (uint32_t)val << 4);
 	return CR_OK;
 }
 
 uint64_t cr_get_cr8(const struct vcpu_model *m)
 {
-	return m->st->cr8;
+	/* ... and reads TPR[7:4], whichever way the TPR was written. */
+	return m->apic ? lapic_tpr(m->apic) >> 4 : m->st->cr8;
 }
 
 /* ---- EFER, XCR0 ---- */
@@ -493,6 +498,8 @@ int cr_set_sregs(struct vcpu_model *m, const struct vcpu_state *want)
 	st->cr3 = want->cr3;
 	st->cr4 = want->cr4;
 	st->cr8 = want->cr8;
+	if (m->apic)
+		lapic_set_tpr(m->apic, (uint32_t)want->cr8 << 4);
 	st->efer = want->efer;
 	st->gdt = want->gdt;
 	st->idt = want->idt;
@@ -564,6 +571,9 @@ void vcpu_reset(struct vcpu_model *m, bool init, bool bsp)
 	memset(st->pdpte, 0, sizeof(st->pdpte));
 	reset_segments(st, m->cpu->vendor);
 	msr_reset(m, init, bsp);
+	/* §10.1: RESET and INIT both reset the local APIC (INIT keeps its ID). */
+	if (m->apic)
+		lapic_reset(m->apic, init);
 	m->fx |= VCPU_FX_TLB_FLUSH_ALL | VCPU_FX_MMU_RESET | VCPU_FX_MODE | VCPU_FX_CPUID;
 }
 

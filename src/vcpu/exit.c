@@ -20,6 +20,7 @@ static const char *const reason_names[EXIT_REASON_MAX] = {
 	[EXIT_REASON_EXCEPTION_NMI] = "EXCEPTION_NMI",
 	[EXIT_REASON_EXTERNAL_INTERRUPT] = "EXTERNAL_INTERRUPT",
 	[EXIT_REASON_TRIPLE_FAULT] = "TRIPLE_FAULT",
+	[EXIT_REASON_INTERRUPT_WINDOW] = "INTERRUPT_WINDOW",
 	[EXIT_REASON_CPUID] = "CPUID",
 	[EXIT_REASON_HLT] = "HLT",
 	[EXIT_REASON_CR_ACCESS] = "CR_ACCESS",
@@ -55,6 +56,7 @@ void vcpu_init(struct vcpu *v, const struct vcpu_env *env, const struct cpu_mode
 		.read_phys = env->read_phys,
 		.phys_ctx = env->ctx,
 	};
+	vcpu_apic_init(v);
 	vcpu_reset(&v->model, false, true);
 }
 
@@ -120,16 +122,17 @@ static enum exit_action handle_mmio(struct vcpu *v, struct vcpu_exit *e)
 	}
 	if (m->write)
 		memcpy(&val, m->data, m->size);
-	v->env.mmio(v->env.ctx, m->gpa, m->size, m->write, &val);
+	if (!vcpu_apic_mmio(v, m, &val))
+		v->env.mmio(v->env.ctx, m->gpa, m->size, m->write, &val);
 	if (!m->write)
 		memcpy(m->data, &val, m->size);
 	return after_device(v);
 }
 
 /*
- * HLT: with IF=0 and nothing pending the CPU can only leave HLT by NMI, SMI or
- * INIT, none of which vx86 delivers yet, so the guest has halted for good. No
- * device raises interrupts yet either, so HLT with IF=1 is final too; say so.
+ * HLT: with IF=0 the CPU can only leave HLT by NMI, SMI or INIT, none of which
+ * vx86 delivers yet, so the guest has halted for good. With IF=1 the local
+ * APIC may wake it (exit_apic.c); without one nothing can, so say so.
  */
 static enum exit_action handle_hlt(struct vcpu *v, struct vcpu_exit *e)
 {
@@ -138,6 +141,8 @@ static enum exit_action handle_hlt(struct vcpu *v, struct vcpu_exit *e)
 	(void)e;
 	if (v->env.get_state(v->env.ctx, &st) != 0)
 		return vcpu_stop(v, VX86_STATUS_HALTED, "hlt");
+	if ((st.rflags & RFLAGS_IF) && v->model.apic)
+		return vcpu_apic_hlt(v, st.rip);
 	if (st.rflags & RFLAGS_IF)
 		fprintf(v->log,
 			"vx86: guest halted at rip=0x%" PRIx64 " with interrupts enabled, but no "
@@ -213,6 +218,7 @@ static enum exit_action handle_unexpected(struct vcpu *v, struct vcpu_exit *e)
 
 static const exit_handler handlers[EXIT_REASON_MAX] = {
 	[EXIT_REASON_TRIPLE_FAULT] = handle_triple_fault,
+	[EXIT_REASON_INTERRUPT_WINDOW] = handle_irq_window,
 	[EXIT_REASON_CPUID] = handle_cpuid,
 	[EXIT_REASON_HLT] = handle_hlt,
 	[EXIT_REASON_CR_ACCESS] = handle_cr_access,

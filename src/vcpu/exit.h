@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "cpu_model.h"
+#include "lapic.h"
 #include "model.h"
 #include "state.h"
 #include "trace.h"
@@ -20,6 +21,7 @@ enum exit_reason {
 	EXIT_REASON_EXCEPTION_NMI = 0,
 	EXIT_REASON_EXTERNAL_INTERRUPT = 1,
 	EXIT_REASON_TRIPLE_FAULT = 2,
+	EXIT_REASON_INTERRUPT_WINDOW = 7,
 	EXIT_REASON_CPUID = 10,
 	EXIT_REASON_HLT = 12,
 	EXIT_REASON_CR_ACCESS = 28,
@@ -168,6 +170,25 @@ struct vcpu_env {
 	 * keep it, or another -errno after printing a message naming the MSR.
 	 */
 	int (*set_msr)(void *ctx, uint32_t index, uint64_t value);
+	/*
+	 * Interrupt delivery (engine_ops.interrupt, irq_window and guest_tsc).
+	 * With all three the vCPU has a local APIC; NULL: the engine cannot
+	 * inject interrupts and the vCPU has none.
+	 */
+	int (*interrupt)(void *ctx, uint8_t vector);
+	void (*irq_window)(void *ctx, bool on);
+	uint64_t (*guest_tsc)(void *ctx);
+	int (*nmi)(void *ctx); /* NULL: NMIs the APIC receives are dropped (and said so) */
+	/*
+	 * The APIC timer's next event, as a CLOCK_MONOTONIC time in ns (0: none):
+	 * the machine kicks the run then. NULL: nobody kicks.
+	 */
+	void (*timer_at)(void *ctx, uint64_t ns);
+	/*
+	 * HLT with interrupts enabled: sleep until CLOCK_MONOTONIC `ns` or until
+	 * the machine wants the run loop (a kick): 0, or -EINTR for the latter.
+	 */
+	int (*wait_until)(void *ctx, uint64_t ns);
 };
 
 struct exit_stats {
@@ -203,7 +224,18 @@ struct vcpu {
 	unsigned nlogged_msrs;
 	bool mode_known; /* TRACE_MODE: the mode at the previous exit */
 	enum cpu_mode mode;
+	/* The local APIC; model.apic points here when the engine can inject interrupts. */
+	struct lapic apic;
+	uint64_t timer_published; /* the last env.timer_at value */
+	uint64_t tsc0, tsc0_ns;	  /* for the guest TSC rate (TSC-deadline waits) */
+	bool reported_ipi[4];	  /* NMI, SMI, INIT, SIPI: said once that they are dropped */
 };
+
+/*
+ * Before each run: bring the APIC up to date, ask for an interrupt window
+ * when it has a vector to deliver, and tell the machine when its timer is due.
+ */
+void vcpu_before_run(struct vcpu *v);
 
 /* Set up a vCPU around a CPU model (copied); the state starts at RESET. */
 void vcpu_init(struct vcpu *v, const struct vcpu_env *env, const struct cpu_model *cpu, FILE *log);

@@ -18,4 +18,11 @@ enum exit_action handle_cr_access(struct vcpu *v, struct vcpu_exit *e);
 enum exit_action handle_xsetbv(struct vcpu *v, struct vcpu_exit *e);
 enum exit_action handle_cpuid(struct vcpu *v, struct vcpu_exit *e);
 
+/* exit_apic.c: the local APIC at the exits. */
+void vcpu_apic_init(struct vcpu *v); /* gives the vCPU an APIC if the engine can inject */
+/* An access in the xAPIC page: done (true), or not the APIC's (false). */
+bool vcpu_apic_mmio(struct vcpu *v, const struct exit_mmio *m, uint64_t *val);
+enum exit_action vcpu_apic_hlt(struct vcpu *v, uint64_t rip);
+enum exit_action handle_irq_window(struct vcpu *v, struct vcpu_exit *e);
+
 #endif

@@ -13,6 +13,8 @@
 #include "cpu_model.h"
 #include "state.h"
 
+struct lapic;
+
 /* Side effects a CR, EFER or XCR0 write asks of the engine (cr.c sets them, the engine clears). */
 #define VCPU_FX_TLB_FLUSH     (1u << 0) /* flush all non-global translations */
 #define VCPU_FX_TLB_FLUSH_ALL (1u << 1) /* flush global ones too (PGE, PCIDE, CR0.PG) */
@@ -27,6 +29,12 @@ struct vcpu_model {
 	int (*read_phys)(void *ctx, uint64_t gpa, void *buf, size_t len);
 	void *phys_ctx;
 	uint32_t fx; /* VCPU_FX_* accumulated by the setters */
+	/*
+	 * The local APIC (x2APIC MSRs, TSC_DEADLINE, CR8 as TPR, APIC_BASE mode
+	 * changes), or NULL where the engine provides none: then CR8 is a plain
+	 * register and the x2APIC MSRs do not exist.
+	 */
+	struct lapic *apic;
 };
 
 /*

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "lapic.h"
 #include "msr_impl.h"
 
 /* A few constant-value MSRs from spec/msr.md §6.14/§6.15 that msr.h does not name. */
@@ -142,9 +143,9 @@ static const struct msr_desc msr_rows[] = {
 		"(bits 10, 0 may be 0). STATUS: guest writes 0 only, unless AMD with "
 		"HWCR.McStatusWrEn. Saved by bank count."),
 	MSR_ROW(MSR_IA32_TSC_DEADLINE, 1, "IA32_TSC_DEADLINE", GUEST, EMUL, FEAT_TSC_DEADLINE, -1,
-		msr_get_zero, msr_set_ignore,
-		"No local APIC timer yet: as with an LVT timer not in TSC-deadline mode, "
-		"writes are dropped and reads return 0."),
+		msr_get_tsc_deadline, msr_set_tsc_deadline,
+		"The local APIC timer's deadline (emu). Outside TSC-deadline mode, and on "
+		"engines without vx86's APIC, writes are dropped and reads return 0."),
 	MSR_ROW(MSR_IA32_XSS, 1, "IA32_XSS", GUEST, SAVE, FEAT_XSAVES, -1, msr_get_field,
 		msr_set_xss, "A subset of the CPU model's XSAVES components, host too. RESET 0."),
 	MSR_ROW(MSR_EFER, 1, "IA32_EFER", GUEST, NONE, -1, -1, msr_get_field, msr_set_efer,
@@ -244,12 +245,38 @@ static bool msr_exists(const struct msr_desc *d, const struct cpu_model *cpu, bo
 
 /* ---- Entry points. ---- */
 
+/*
+ * spec/msr.md §6.2: the x2APIC registers are the APIC's, not rows of the table
+ * (they are never in the index lists and never filtered). Without an APIC they
+ * do not exist.
+ */
+static bool is_x2apic(uint32_t index)
+{
+	return index >= X2APIC_MSR_FIRST && index <= X2APIC_MSR_LAST;
+}
+
+static enum msr_result x2apic_get(struct vcpu_model *m, struct msr_req *r)
+{
+	if (!m->apic)
+		return MSR_UNSUPPORTED;
+	return lapic_msr_read(m->apic, r->index, &r->data) ? MSR_FAULT : MSR_OK;
+}
+
+static enum msr_result x2apic_set(struct vcpu_model *m, const struct msr_req *r)
+{
+	if (!m->apic)
+		return MSR_UNSUPPORTED;
+	return lapic_msr_write(m->apic, r->index, r->data) ? MSR_FAULT : MSR_OK;
+}
+
 enum msr_result msr_get(struct vcpu_model *m, struct msr_req *r)
 {
 	const struct msr_desc *d = msr_lookup(r->index);
 	int res;
 
-	if (!d || !msr_exists(d, m->cpu, r->host_initiated))
+	if (is_x2apic(r->index))
+		res = x2apic_get(m, r);
+	else if (!d || !msr_exists(d, m->cpu, r->host_initiated))
 		res = MSR_UNSUPPORTED;
 	else if (d->writer == MSR_WRITER_NONE_RD || !d->get)
 		res = MSR_FAULT; /* spec/msr.md §6.6: command MSRs cannot be read. */
@@ -265,6 +292,8 @@ enum msr_result msr_set(struct vcpu_model *m, const struct msr_req *r)
 {
 	const struct msr_desc *d = msr_lookup(r->index);
 
+	if (is_x2apic(r->index))
+		return x2apic_set(m, r);
 	if (!d || !msr_exists(d, m->cpu, r->host_initiated))
 		return MSR_UNSUPPORTED;
 	if (d->writer == MSR_WRITER_READONLY || !d->set)

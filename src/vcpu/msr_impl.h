@@ -49,6 +49,7 @@ int msr_get_mcg_cap(struct vcpu_model *m, struct msr_req *r);
 int msr_get_mcg_ctl(struct vcpu_model *m, struct msr_req *r);
 int msr_get_mc_bank(struct vcpu_model *m, struct msr_req *r);
 int msr_get_mc_ctl2(struct vcpu_model *m, struct msr_req *r);
+int msr_get_tsc_deadline(struct vcpu_model *m, struct msr_req *r);
 
 int msr_set_any(struct vcpu_model *m, const struct msr_req *r);
 int msr_set_ignore(struct vcpu_model *m, const struct msr_req *r);
@@ -78,5 +79,6 @@ int msr_set_mc_bank(struct vcpu_model *m, const struct msr_req *r);
 int msr_set_mc_ctl2(struct vcpu_model *m, const struct msr_req *r);
 int msr_set_xss(struct vcpu_model *m, const struct msr_req *r);
 int msr_set_hwcr(struct vcpu_model *m, const struct msr_req *r);
+int msr_set_tsc_deadline(struct vcpu_model *m, const struct msr_req *r);
 
 #endif

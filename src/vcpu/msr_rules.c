@@ -5,6 +5,7 @@
  * last, so a refused write leaves the state exactly as it was.
  */
 #include "cr.h"
+#include "lapic.h"
 #include "msr_impl.h"
 
 #define MTRRCAP_VALUE	    0x508ull /* VCNT=8, FIX, WC (spec/msr.md §6.4) */
@@ -232,6 +233,23 @@ int msr_set_apic_base(struct vcpu_model *m, const struct msr_req *r)
 	if ((old ^ v) & APIC_BASE_EN)
 		m->fx |= VCPU_FX_CPUID;
 	store(m, r->index, v);
+	if (m->apic)
+		lapic_set_base(m->apic, old, v);
+	return MSR_OK;
+}
+
+/* spec/msr.md §6.12: TSC_DEADLINE is the APIC timer's; without an APIC it reads 0. */
+int msr_get_tsc_deadline(struct vcpu_model *m, struct msr_req *r)
+{
+	r->data = m->apic ? lapic_tsc_deadline(m->apic) : 0;
+	return MSR_OK;
+}
+
+/* ... and a write outside TSC-deadline mode is dropped. */
+int msr_set_tsc_deadline(struct vcpu_model *m, const struct msr_req *r)
+{
+	if (m->apic)
+		lapic_set_tsc_deadline(m->apic, r->data);
 	return MSR_OK;
 }
 

@@ -119,6 +119,8 @@ static void complete_exit(struct emu *e)
 		e->mmio_n = 0; /* the MMIO log belongs to an instruction that is done or redone */
 	if (x->fault.pending)
 		emu_raise(e, x->fault.vector, x->fault.has_error, x->fault.error_code);
+	/* The exiting instruction retires now: a shadow that covered it ends (SDM 6.8.3). */
+	e->shadow = false;
 	switch (x->reason) {
 	case EXIT_REASON_IO_INSTRUCTION:
 		emu_complete_io(e, x);
@@ -127,6 +129,7 @@ static void complete_exit(struct emu *e)
 		complete_mmio(e, x);
 		break;
 	case EXIT_REASON_TRIPLE_FAULT:
+	case EXIT_REASON_INTERRUPT_WINDOW:
 	case EXIT_REASON_VX86_INTERNAL:
 		break;
 	default:
@@ -174,15 +177,33 @@ static int run_loop(struct emu *e)
 		 * one is pending, every instruction is such a boundary: blocks run
 		 * one instruction at a time (block_stop).
 		 */
-		if (e->irq_pending >= 0 && (e->st.rflags & RFLAGS_IF) && !e->shadow) {
+		/*
+		 * SDM 6.7.1: an NMI is taken at the next boundary unless an NMI
+		 * handler runs (blocking until the next IRET) or a MOV SS shadow
+		 * covers it; it comes before a maskable interrupt (6.9).
+		 */
+		if (e->nmi_pending && !e->nmi_blocked && !e->shadow) {
+			e->nmi_pending = false;
+			e->nmi_blocked = true;
+			e->in = NULL;
+			emu_deliver_intr(e, EXC_NMI);
+		}
+		if ((e->irq_pending >= 0 || e->irq_window) && (e->st.rflags & RFLAGS_IF) &&
+		    !e->shadow) {
 			unsigned v = (unsigned)e->irq_pending;
 
-			e->irq_pending = -1;
 			e->in = NULL;
+			/* VMX's interrupt-window exiting: the VMM may inject now. */
+			if (e->irq_pending < 0) {
+				e->irq_window = false;
+				emu_exit(e, EXIT_REASON_INTERRUPT_WINDOW);
+			}
+			e->irq_pending = -1;
 			emu_deliver_intr(e, v);
 		}
 		b = emu_fetch_block(e);
-		e->block_stop = e->irq_pending >= 0;
+		e->block_stop =
+			e->irq_pending >= 0 || e->irq_window || (e->nmi_pending && !e->nmi_blocked);
 		for (bi = b->insn, end = bi + b->n;;) {
 			const struct insn *in = &bi->in;
 			uint64_t fall = next_rip(e, in->len);
@@ -302,12 +323,6 @@ static int emu_create(const struct engine_config *cfg, struct cpu_model *cpu, vo
 	e->irq_pending = -1;
 	/* The decoder follows Intel where vendors differ, so Intel is the default. */
 	cpu_model_init(&e->cpu, cfg->vendor == CPU_VENDOR_AMD ? CPU_VENDOR_AMD : CPU_VENDOR_INTEL);
-	/*
-	 * vx86 has no local APIC yet: the guest must not be offered x2APIC or
-	 * the APIC's TSC-deadline timer (README, "Status").
-	 */
-	cpu_model_set_feature(&e->cpu, FEAT_X2APIC, false);
-	cpu_model_set_feature(&e->cpu, FEAT_TSC_DEADLINE, false);
 	mmu_cpu_init(&e->mmu_cpu, &e->cpu);
 	e->model = (struct vcpu_model){.st = &e->st, .cpu = &e->cpu};
 	if (emu_mem_init(e, cfg)) {
@@ -422,6 +437,27 @@ static int emu_interrupt(void *ctx, uint8_t vector)
 	return 0;
 }
 
+static int emu_nmi(void *ctx)
+{
+	struct emu *e = ctx;
+
+	/* One NMI can be pending; a second one while it is merges with it (SDM 6.7.1). */
+	e->nmi_pending = true;
+	return 0;
+}
+
+static void emu_irq_window(void *ctx, bool on)
+{
+	struct emu *e = ctx;
+
+	e->irq_window = on;
+}
+
+static uint64_t emu_guest_tsc(void *ctx)
+{
+	return guest_tsc(ctx);
+}
+
 static void emu_kick(void *ctx)
 {
 	struct emu *e = ctx;
@@ -458,6 +494,9 @@ const struct engine_ops emu_engine_ops = {
 	.set_msr = emu_set_msr,
 	.read_linear = emu_read_linear,
 	.interrupt = emu_interrupt,
+	.irq_window = emu_irq_window,
+	.nmi = emu_nmi,
+	.guest_tsc = emu_guest_tsc,
 	.kick = emu_kick,
 	.print_stats = emu_print_stats,
 	.destroy = emu_destroy,

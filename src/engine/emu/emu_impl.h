@@ -194,6 +194,9 @@ struct emu {
 	bool shadow; /* an interrupt shadow (STI, MOV SS, POP SS) covers the next instruction */
 	bool shadow_next; /* set by the handler; becomes `shadow` after it retires */
 	int irq_pending;  /* the vector of a requested external interrupt, or -1 */
+	bool irq_window;  /* exit INTERRUPT_WINDOW where an interrupt could be taken */
+	bool nmi_pending; /* an NMI waits for the next boundary without NMI blocking */
+	bool nmi_blocked; /* an NMI handler runs: NMIs wait for the next IRET */
 
 	/* Fault unwinding. */
 	jmp_buf unwind;

@@ -407,7 +407,16 @@ static void iret_prot(struct emu *e, unsigned osz)
 	emu_sync_mode(e);
 }
 
-/* NMI blocking, which IRET ends, is not modelled by the executor. */
+/* SDM 6.7.1: IRET ends NMI blocking; a pending NMI is then taken after it. */
+static void iret_unblock_nmi(struct emu *e)
+{
+	if (!e->nmi_blocked)
+		return;
+	e->nmi_blocked = false;
+	if (e->nmi_pending)
+		e->block_stop = true;
+}
+
 static void op_iret(struct emu *e, const struct insn *in)
 {
 	if (!(e->st.cr0 & CR0_PE)) {
@@ -419,6 +428,7 @@ static void op_iret(struct emu *e, const struct insn *in)
 	} else {
 		iret_prot(e, in->osz);
 	}
+	iret_unblock_nmi(e);
 }
 
 void emu_exec_exc_init(emu_handler *table)

@@ -23,6 +23,7 @@ static const char *const reason_names[EXIT_REASON_MAX] = {
 	[EXIT_REASON_INTERRUPT_WINDOW] = "INTERRUPT_WINDOW",
 	[EXIT_REASON_CPUID] = "CPUID",
 	[EXIT_REASON_HLT] = "HLT",
+	[EXIT_REASON_VMCALL] = "VMCALL",
 	[EXIT_REASON_CR_ACCESS] = "CR_ACCESS",
 	[EXIT_REASON_IO_INSTRUCTION] = "IO_INSTRUCTION",
 	[EXIT_REASON_MSR_READ] = "MSR_READ",
@@ -225,6 +226,7 @@ static const exit_handler handlers[EXIT_REASON_MAX] = {
 	[EXIT_REASON_MSR_READ] = handle_rdmsr,
 	[EXIT_REASON_MSR_WRITE] = handle_wrmsr,
 	[EXIT_REASON_XSETBV] = handle_xsetbv,
+	[EXIT_REASON_VMCALL] = handle_vmcall,
 	[EXIT_REASON_IO_INSTRUCTION] = handle_io,
 	[EXIT_REASON_EPT_VIOLATION] = handle_mmio,
 	[EXIT_REASON_VX86_INTERNAL] = handle_internal,
@@ -263,7 +265,7 @@ static void exit_detail(const struct vcpu_exit *e, char *buf, size_t len)
 static const bool needs_state[EXIT_REASON_MAX] = {
 	[EXIT_REASON_CPUID] = true,    [EXIT_REASON_CR_ACCESS] = true,
 	[EXIT_REASON_MSR_READ] = true, [EXIT_REASON_MSR_WRITE] = true,
-	[EXIT_REASON_XSETBV] = true,
+	[EXIT_REASON_XSETBV] = true,   [EXIT_REASON_VMCALL] = true,
 };
 
 /*

@@ -24,6 +24,7 @@ enum exit_reason {
 	EXIT_REASON_INTERRUPT_WINDOW = 7,
 	EXIT_REASON_CPUID = 10,
 	EXIT_REASON_HLT = 12,
+	EXIT_REASON_VMCALL = 18,
 	EXIT_REASON_CR_ACCESS = 28,
 	EXIT_REASON_IO_INSTRUCTION = 30,
 	EXIT_REASON_MSR_READ = 31,
@@ -88,6 +89,11 @@ struct exit_cpuid {
 	uint32_t out[4];	/* EAX, EBX, ECX, EDX, filled by the handler */
 };
 
+/* VMCALL/VMMCALL: KVM's hypercall ABI (nr in RAX, arguments in RBX, RCX, RDX, RSI). */
+struct exit_hypercall {
+	uint64_t ret; /* RAX after the call, filled by the handler */
+};
+
 struct exit_xsetbv {
 	uint32_t index; /* ECX */
 	uint64_t value; /* EDX:EAX */
@@ -132,6 +138,7 @@ struct vcpu_exit {
 		struct exit_cr cr;
 		struct exit_cpuid cpuid;
 		struct exit_xsetbv xsetbv;
+		struct exit_hypercall hypercall;
 		struct exit_internal internal;
 	};
 };

@@ -17,6 +17,7 @@ enum exit_action handle_wrmsr(struct vcpu *v, struct vcpu_exit *e);
 enum exit_action handle_cr_access(struct vcpu *v, struct vcpu_exit *e);
 enum exit_action handle_xsetbv(struct vcpu *v, struct vcpu_exit *e);
 enum exit_action handle_cpuid(struct vcpu *v, struct vcpu_exit *e);
+enum exit_action handle_vmcall(struct vcpu *v, struct vcpu_exit *e);
 
 /* exit_apic.c: the local APIC at the exits. */
 void vcpu_apic_init(struct vcpu *v); /* gives the vCPU an APIC if the engine can inject */

@@ -232,6 +232,33 @@ enum exit_action handle_cpuid(struct vcpu *v, struct vcpu_exit *e)
 	return EXIT_RESUME;
 }
 
+/* KVM's hypercall ABI (Documentation/virt/kvm/x86/hypercalls.rst, kvm_para.h). */
+#define KVM_HC_VAPIC_POLL_IRQ 1
+#define KVM_ENOSYS	      1000
+#define KVM_EPERM	      1
+
+/*
+ * A hypercall, as KVM answers it: from CPL > 0 -KVM_EPERM; VAPIC_POLL_IRQ
+ * returns 0; every other number -KVM_ENOSYS (no #UD). Outside 64-bit mode
+ * the number and the result are 32 bits.
+ */
+enum exit_action handle_vmcall(struct vcpu *v, struct vcpu_exit *e)
+{
+	bool long64 = cpu_mode(&v->st) == CPU_MODE_LONG64;
+	uint64_t nr = v->st.gpr[GPR_RAX], ret;
+
+	if (!long64)
+		nr = (uint32_t)nr;
+	if (cpu_cpl(&v->st) != 0)
+		ret = (uint64_t)-KVM_EPERM;
+	else if (nr == KVM_HC_VAPIC_POLL_IRQ)
+		ret = 0;
+	else
+		ret = (uint64_t)-KVM_ENOSYS;
+	e->hypercall.ret = long64 ? ret : (uint32_t)ret;
+	return EXIT_RESUME;
+}
+
 bool vcpu_complete(struct vcpu_state *st, const struct vcpu_exit *e)
 {
 	bool long64 = cpu_mode(st) == CPU_MODE_LONG64;
@@ -247,6 +274,9 @@ bool vcpu_complete(struct vcpu_state *st, const struct vcpu_exit *e)
 	case EXIT_REASON_CR_ACCESS:
 		if (e->cr.type == CR_ACCESS_MOV_FROM)
 			st->gpr[e->cr.gpr & 15] = long64 ? e->cr.value : (uint32_t)e->cr.value;
+		break;
+	case EXIT_REASON_VMCALL:
+		st->gpr[GPR_RAX] = e->hypercall.ret;
 		break;
 	case EXIT_REASON_CPUID:
 		st->gpr[GPR_RAX] = e->cpuid.out[0];

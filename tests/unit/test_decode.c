@@ -171,6 +171,8 @@ static const struct row rows[] = {
 	{64, "4c 63 17", OK, 3, "movsxd", 8, 8},	  /* movslq (%rdi),%r10 */
 	{64, "63 c0", OK, 2, "movsxd", 4, 8},		  /* raw; objdump: movsxd %eax,%eax */
 	{64, "93", OK, 1, "xchg", 4, 8},		  /* xchg %ebx,%eax */
+	{64, "0f 01 c1", OK, 3, "vmcall/vmmcall", 4, 8},  /* vmcall: a hypercall */
+	{64, "0f 01 d9", OK, 3, "vmcall/vmmcall", 4, 8},  /* vmmcall: a hypercall */
 	{64, "49 90", OK, 2, "xchg", 8, 8},		  /* xchg %rax,%r8 */
 	{64, "87 07", OK, 2, "xchg", 4, 8},		  /* xchg %eax,(%rdi) */
 	{64, "86 c3", OK, 2, "xchg", 1, 8},		  /* xchg %al,%bl */
@@ -506,7 +508,7 @@ static const struct row rows[] = {
 	{64, "66 0f 38 00 00", NI, 5, "0f38", 2, 8},		  /* pshufb (%rax),%xmm0 */
 	{64, "66 0f 3a 0f c1 04", NI, 6, "0f3a", 2, 8},		  /* palignr $4,%xmm1,%xmm0 */
 	{64, "0f 38 f0 00", NI, 4, "0f38", 4, 8},		  /* movbe (%rax),%eax */
-	{64, "0f 01 c1", NI, 3, "vmx", 4, 8},			  /* vmcall */
+	{64, "0f 01 c2", NI, 3, "vmx", 4, 8},			  /* vmlaunch */
 	{64, "0f 78 c3", NI, 3, "vmx", 4, 8},			  /* vmread %rax,%rbx */
 	{64, "0f 01 d8", NI, 3, "svm", 4, 8},			  /* vmrun */
 	{64, "0f 01 ca", NI, 3, "clac/stac", 4, 8},		  /* clac */

@@ -116,6 +116,10 @@ static void expect_fault(struct et *t, int vector, uint64_t rip, const char *wha
 	if (et_stack(t, err ? w : 0, w) != rip)
 		ok(0, "%s: return RIP 0x%" PRIx64 " (got 0x%" PRIx64 ")", what, rip,
 		   et_stack(t, err ? w : 0, w));
+	/* SDM 18.3.1.1: a fault pushes RFLAGS with RF set (real mode's FLAGS has no RF). */
+	if (t->mode != ET_REAL && !(et_stack(t, (err ? w : 0) + 2 * w, w) & (1u << 16)))
+		ok(0, "%s: the frame's RFLAGS has RF set (got 0x%" PRIx64 ")", what,
+		   et_stack(t, (err ? w : 0) + 2 * w, w));
 }
 
 /*

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The exit handlers that reach the vCPU model: RDMSR, WRMSR, CR access, CPUID
- * and XSETBV, fed synthetic exits the way an engine produces them, against a
- * fake engine that keeps the registers (and no MSR) and records what it is
- * given. vcpu_complete then plays the engine's part of finishing the
- * instruction (spec/msr.md §1, spec/cr.md §11).
+ * The exit handlers that reach the vCPU model: RDMSR, WRMSR, CR access, CPUID,
+ * XSETBV and VMCALL (KVM's hypercalls), fed synthetic exits the way an engine produces them,
+ * against a fake engine that keeps the registers (and no MSR) and records what it is given.
+ * vcpu_complete then plays the engine's part of finishing the instruction (spec/msr.md §1,
+ * spec/cr.md §11).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -374,6 +374,38 @@ static void test_cpuid_xsetbv(void)
 	ok(e.cpuid.out[2] & (1u << 27), "CPUID.1:ECX.OSXSAVE follows CR4.OSXSAVE");
 }
 
+/* KVM's hypercall ABI: -KVM_ENOSYS for unknown numbers, -KVM_EPERM above CPL 0, 32-bit outside
+ * 64-bit mode. */
+static void test_vmcall(void)
+{
+	struct vcpu v;
+	struct vcpu_exit e;
+	struct vcpu_state st;
+
+	setup(&v, CPU_VENDOR_INTEL);
+	fake.regs.gpr[GPR_RAX] = 0xffffffff00000077ull; /* nr 0x77 in 32-bit mode */
+	e = (struct vcpu_exit){.reason = EXIT_REASON_VMCALL, .insn_len = 3};
+	ok(vcpu_handle_exit(&v, &e) == EXIT_RESUME && !e.fault.pending, "VMCALL: no #UD");
+	st = fake.regs;
+	ok(vcpu_complete(&st, &e) && st.gpr[GPR_RAX] == (uint32_t)-1000 && st.rip == 0x100003,
+	   "unknown hypercall: EAX = -KVM_ENOSYS (32 bits), RIP past the 3 bytes");
+	fake.regs.gpr[GPR_RAX] = 0xffffffff00000001ull; /* KVM_HC_VAPIC_POLL_IRQ */
+	e = (struct vcpu_exit){.reason = EXIT_REASON_VMCALL, .insn_len = 3};
+	vcpu_handle_exit(&v, &e);
+	st = fake.regs;
+	ok(vcpu_complete(&st, &e) && st.gpr[GPR_RAX] == 0,
+	   "KVM_HC_VAPIC_POLL_IRQ returns 0 (the number is 32 bits outside 64-bit mode)");
+	fake.regs.seg[SEG_CS].dpl = 3;
+	fake.regs.seg[SEG_SS].dpl = 3;
+	fake.regs.seg[SEG_CS].selector |= 3;
+	fake.regs.seg[SEG_SS].selector |= 3;
+	e = (struct vcpu_exit){.reason = EXIT_REASON_VMCALL, .insn_len = 3};
+	vcpu_handle_exit(&v, &e);
+	st = fake.regs;
+	ok(vcpu_complete(&st, &e) && st.gpr[GPR_RAX] == (uint32_t)-1,
+	   "a hypercall from CPL 3: -KVM_EPERM, no fault");
+}
+
 int main(void)
 {
 	test_rdmsr_wrmsr();
@@ -382,6 +414,7 @@ int main(void)
 	test_msr_trace();
 	test_cr_access();
 	test_cpuid_xsetbv();
+	test_vmcall();
 	fclose(logfile);
 	free(logbuf);
 	return tap_done();

@@ -166,6 +166,7 @@ enum decode_result {
 	X(NOP, "nop") \
 	X(PAUSE, "pause") \
 	X(HLT, "hlt") \
+	X(VMCALL, "vmcall/vmmcall") \
 	X(UD2, "ud2") \
 	X(PREFETCH, "prefetch") \
 	X(LFENCE, "lfence") \

@@ -72,7 +72,7 @@ static void deliver_fault(struct emu *e)
 		    (first == EXC_PF && (f.vector == EXC_PF || contributory(f.vector))))
 			f = (struct emu_fault){.vector = EXC_DF, .has_error = true};
 	}
-	emu_deliver(e, f.vector, f.has_error, f.error_code, false, e->st.rip);
+	emu_deliver_fault(e, f.vector, f.has_error, f.error_code);
 }
 
 /* ---- mode ------------------------------------------------------------------ */

@@ -68,6 +68,7 @@ enum {
 	EXC_PF = 14,
 	EXC_MF = 16,
 	EXC_AC = 17,
+	EXC_MC = 18,
 	EXC_XM = 19,
 };
 
@@ -519,6 +520,8 @@ void emu_deliver(struct emu *e, unsigned vector, bool has_error, uint32_t error_
 		 uint64_t return_rip);
 /* An external interrupt at the current RIP, an instruction boundary (INTR, SDM 6.3.1). */
 void emu_deliver_intr(struct emu *e, unsigned vector);
+/* A fault the executor raised (RIP on the instruction): as emu_deliver, with RF in the frame. */
+void emu_deliver_fault(struct emu *e, unsigned vector, bool has_error, uint32_t error_code);
 
 /* Load a data or stack segment register (MOV, POP, LDS...) with SDM's checks. */
 void emu_load_seg(struct emu *e, unsigned seg, uint16_t selector);

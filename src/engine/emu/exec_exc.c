@@ -14,6 +14,7 @@ struct event {
 	bool has_error;
 	uint32_t error;
 	bool soft;	  /* INT n, INT3, INTO */
+	bool fault;	  /* a fault-class exception: the frame's RFLAGS image has RF set */
 	unsigned ext;	  /* SDM 6.13: EXT, error-code bit 0: set unless soft */
 	uint32_t idt_err; /* the error code naming the IDT entry (IDT bit 1) */
 	uint64_t rip;	  /* the return address the frame holds */
@@ -168,7 +169,7 @@ static unsigned deliver_frame(struct emu *e, const struct event *ev, unsigned si
 		v[n++] = e->st.seg[SEG_SS].selector;
 		v[n++] = e->st.gpr[GPR_RSP] & mask;
 	}
-	v[n++] = emu_rflags(e) & mask;
+	v[n++] = (emu_rflags(e) | (ev->fault ? RFLAGS_RF : 0)) & mask;
 	v[n++] = e->st.seg[SEG_CS].selector;
 	v[n++] = ev->rip & mask;
 	if (ev->has_error)
@@ -242,6 +243,24 @@ void emu_deliver(struct emu *e, unsigned vector, bool has_error, uint32_t error_
 	 * (INT3, INTO) is delivered on its own, as the first event.
 	 */
 	deliver_event(e, &ev, !soft);
+}
+
+/*
+ * An exception the executor raised, returning to the faulting instruction.
+ * SDM 18.3.1.1: a fault (every class but the aborts #DF and #MC) pushes
+ * RFLAGS with RF set, so that IRET back to an instruction with a breakpoint
+ * does not fault again; the frame's RF does not exist in real mode's FLAGS.
+ */
+void emu_deliver_fault(struct emu *e, unsigned vector, bool has_error, uint32_t error_code)
+{
+	struct event ev = {.vector = vector & 0xff,
+			   .has_error = has_error,
+			   .error = error_code,
+			   .fault = vector != EXC_DF && vector != EXC_MC,
+			   .ext = 1,
+			   .rip = e->st.rip};
+
+	deliver_event(e, &ev, true);
 }
 
 /*

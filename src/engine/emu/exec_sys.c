@@ -276,6 +276,18 @@ static void op_xgetbv(struct emu *e, const struct insn *in)
 	set_edx_eax(e, e->st.xcr0);
 }
 
+/*
+ * VMCALL (Intel) and VMMCALL (AMD): in a guest, both leave to the hypervisor
+ * at any CPL and in any mode (SDM Vol. 3C 26.1.2; APM VMMCALL intercept),
+ * which answers them as KVM's hypercalls. Like KVM, vx86 takes either on
+ * either vendor.
+ */
+static void op_vmcall(struct emu *e, const struct insn *in)
+{
+	(void)in;
+	emu_sys_exit(e, EXIT_REASON_VMCALL);
+}
+
 /* SDM HLT: CPL 0. */
 static void op_hlt(struct emu *e, const struct insn *in)
 {
@@ -452,6 +464,7 @@ void emu_exec_sys_init(emu_handler *table)
 	table[OP_XSETBV] = op_xsetbv;
 	table[OP_XGETBV] = op_xgetbv;
 	table[OP_HLT] = op_hlt;
+	table[OP_VMCALL] = op_vmcall;
 	table[OP_INVLPG] = op_invlpg;
 	table[OP_WBINVD] = op_wbinvd;
 	table[OP_INVD] = op_wbinvd;

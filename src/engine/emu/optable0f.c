@@ -201,7 +201,7 @@ const struct opdesc optab_grp0f[G0F_COUNT][8] =
 /* 0F 01 with mod == 3, indexed by ModRM.reg * 8 + ModRM.rm (SDM Table A-6 note). */
 const struct opdesc optab_0f01_reg[64] = {
 	[000] = OPD(NI_SGX, NONE, V, NONE, A_NI),     /* ENCLV */
-	[001] = OPD(NI_VMX, NONE, V, NONE, A_NI),     /* VMCALL */
+	[001] = OPD(VMCALL, NONE, V, NONE, 0),	      /* VMCALL: a hypercall */
 	[002] = OPD(NI_VMX, NONE, V, NONE, A_NI),     /* VMLAUNCH */
 	[003] = OPD(NI_VMX, NONE, V, NONE, A_NI),     /* VMRESUME */
 	[004] = OPD(NI_VMX, NONE, V, NONE, A_NI),     /* VMXOFF */
@@ -216,7 +216,14 @@ const struct opdesc optab_0f01_reg[64] = {
 	[025] = OPD(NI_TSX, NONE, V, NONE, A_NI),     /* XEND */
 	[026] = OPD(NI_TSX, NONE, V, NONE, A_NI),     /* XTEST */
 	[027] = OPD(NI_SGX, NONE, V, NONE, A_NI),     /* ENCLU */
-	ALL8(030, OPD(NI_SVM, NONE, V, NONE, A_NI)),  /* VMRUN .. INVLPGA */
+	[030] = OPD(NI_SVM, NONE, V, NONE, A_NI),     /* VMRUN */
+	[031] = OPD(VMCALL, NONE, V, NONE, 0),	      /* VMMCALL: a hypercall */
+	[032] = OPD(NI_SVM, NONE, V, NONE, A_NI),     /* VMLOAD */
+	[033] = OPD(NI_SVM, NONE, V, NONE, A_NI),     /* VMSAVE */
+	[034] = OPD(NI_SVM, NONE, V, NONE, A_NI),     /* STGI */
+	[035] = OPD(NI_SVM, NONE, V, NONE, A_NI),     /* CLGI */
+	[036] = OPD(NI_SVM, NONE, V, NONE, A_NI),     /* SKINIT */
+	[037] = OPD(NI_SVM, NONE, V, NONE, A_NI),     /* INVLPGA */
 	ALL8(040, OPD(SMSW, E, V, NONE, 0)),	      /* SMSW Rv */
 	[056] = OPD(NI_PKU, NONE, V, NONE, A_NI),     /* RDPKRU */
 	[057] = OPD(NI_PKU, NONE, V, NONE, A_NI),     /* WRPKRU */

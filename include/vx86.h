@@ -82,6 +82,7 @@ struct vx86_config {
 	double timeout_sec; /* 0: none */
 	bool stats;
 	enum vx86_cpu cpu;
+	const char *cpu_flags; /* --cpu=MODEL,+f,-f: CPUID feature changes (emu), or NULL */
 	enum vx86_msr_emulation msr_emulation;
 	enum vx86_unknown_msr unknown_msr;
 	unsigned trace;	  /* VX86_TRACE_* */
@@ -124,6 +125,9 @@ void vx86_machine_destroy(struct vx86_machine *m);
  * intel): index, name, who may write it, save-list membership, notes.
  */
 void vx86_msrs_print(enum vx86_cpu cpu, FILE *out);
+
+/* Are these --cpu feature flags ("+umip,-pcid") valid? 0, or -EINVAL with `why` filled. */
+int vx86_cpu_flags_check(const char *flags, char *why, size_t len);
 
 /*
  * `vx86 host`: what this host gives each engine, measured now (the kvm

@@ -37,6 +37,9 @@ static const char usage_run[] =
 	"  --cpu=intel|amd         CPU model: vendor, CPUID and vendor-specific MSR\n"
 	"                          rules (default: the host's vendor on kvm, intel\n"
 	"                          on emu)\n"
+	"  --cpu=[MODEL,]+F,-F,F=on|off\n"
+	"                          emu: turn CPUID features on or off, QEMU style;\n"
+	"                          F is x2apic, tsc-deadline, umip or pcid\n"
 	"  --msr-emulation=kernel|user\n"
 	"                          kvm engine: who decides guest MSR accesses; with\n"
 	"                          user, every MSR in 'vx86 msrs' exits to vx86's\n"
@@ -194,14 +197,33 @@ static int word(const char *arg, const char *const *words)
 	return -1;
 }
 
-static int parse_cpu(const char *arg, enum vx86_cpu *cpu)
+/* --cpu=MODEL[,FLAG...] or --cpu=FLAG[,FLAG...]; `flags` NULL: no flags allowed. */
+static int parse_cpu(const char *arg, enum vx86_cpu *cpu, const char **flags)
 {
 	static const char *const names[] = {"intel", "amd", NULL};
-	int i = word(arg, names);
+	size_t n = strcspn(arg, ",");
+	const char *rest = arg[n] ? arg + n + 1 : "";
+	char model[16], why[160];
+	int i;
 
-	if (i < 0)
-		return usage_error("unknown CPU model '%s' (intel or amd)", arg);
-	*cpu = i == 0 ? VX86_CPU_INTEL : VX86_CPU_AMD;
+	if (arg[0] == '+' || arg[0] == '-' || memchr(arg, '=', n)) {
+		n = 0; /* flags only: the engine's default model */
+		rest = arg;
+	}
+	if (n) {
+		snprintf(model, sizeof(model), "%.*s", (int)n, arg);
+		i = n < sizeof(model) ? word(model, names) : -1;
+		if (i < 0)
+			return usage_error("unknown CPU model '%s' (intel or amd)", model);
+		*cpu = i == 0 ? VX86_CPU_INTEL : VX86_CPU_AMD;
+	}
+	if (!*rest)
+		return 0;
+	if (!flags)
+		return usage_error("--cpu feature flags ('%s') are for 'vx86 run'", rest);
+	if (vx86_cpu_flags_check(rest, why, sizeof(why)))
+		return usage_error("--cpu: %s", why);
+	*flags = rest;
 	return 0;
 }
 
@@ -241,7 +263,7 @@ static int parse_run_option(int opt, const char *arg, struct run_args *o)
 
 	switch (opt) {
 	case OPT_CPU:
-		return parse_cpu(arg, &cfg->cpu);
+		return parse_cpu(arg, &cfg->cpu, &cfg->cpu_flags);
 	case OPT_MSR_EMULATION:
 	case OPT_UNKNOWN_MSR:
 		return parse_msr_option(opt, arg, cfg);
@@ -427,7 +449,7 @@ static int cmd_msrs(int argc, char **argv)
 		}
 		if (opt == '?' || opt == ':')
 			return usage_error("bad option '%s' for msrs", argv[optind - 1]);
-		if (parse_cpu(optarg, &cpu))
+		if (parse_cpu(optarg, &cpu, NULL))
 			return VX86_STATUS_USAGE;
 	}
 	if (optind < argc)

@@ -28,9 +28,10 @@ struct engine_config {
 	struct engine_mem mem[ENGINE_MAX_MEM];
 	unsigned nmem;
 	FILE *log;
-	int vendor;	     /* enum cpu_vendor the user asked for, or -1: the engine's default */
-	bool msr_user;	     /* --msr-emulation=user: every MSR vx86 models exits to it */
-	bool unknown_msr_gp; /* --unknown-msr=gp: unknown MSRs may fault where they are */
+	int vendor;	       /* enum cpu_vendor the user asked for, or -1: the engine's default */
+	bool msr_user;	       /* --msr-emulation=user: every MSR vx86 models exits to it */
+	bool unknown_msr_gp;   /* --unknown-msr=gp: unknown MSRs may fault where they are */
+	const char *cpu_flags; /* --cpu feature flags (cpu_model_apply_flags), or NULL */
 };
 
 struct engine_ops {

@@ -320,6 +320,7 @@ static int machine_start_engine(struct vx86_machine *m, struct cpu_model *cpu)
 						       : -1,
 		.msr_user = m->cfg.msr_emulation == VX86_MSR_USER,
 		.unknown_msr_gp = m->cfg.unknown_msr == VX86_UNKNOWN_MSR_GP,
+		.cpu_flags = m->cfg.cpu_flags,
 	};
 	int ret = choose_engine(m);
 
@@ -600,6 +601,14 @@ void vx86_msrs_print(enum vx86_cpu cpu, FILE *out)
 
 	cpu_model_init(&c, cpu == VX86_CPU_AMD ? CPU_VENDOR_AMD : CPU_VENDOR_INTEL);
 	msr_table_print(&c, out);
+}
+
+int vx86_cpu_flags_check(const char *flags, char *why, size_t len)
+{
+	struct cpu_model c;
+
+	cpu_model_init(&c, CPU_VENDOR_INTEL);
+	return cpu_model_apply_flags(&c, flags, why, len);
 }
 
 int vx86_host_print(FILE *out)

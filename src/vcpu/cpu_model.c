@@ -7,7 +7,9 @@
  */
 #include "cpu_model.h"
 
+#include <errno.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "model.h"
@@ -350,6 +352,87 @@ void cpu_model_set_feature(struct cpu_model *m, enum cpu_feature f, bool on)
 const char *cpu_feature_name(enum cpu_feature f)
 {
 	return (unsigned)f < FEAT_COUNT ? features[f].name : "unknown";
+}
+
+/*
+ * The features --cpu may set or clear: those whose presence and absence the
+ * model's gates and the emu engine both honour (x2APIC: APIC_BASE.EXTD and
+ * the x2APIC MSRs; TSC-deadline: the APIC timer mode and IA32_TSC_DEADLINE;
+ * UMIP and PCID: their CR4 bits, and the instructions UMIP restricts).
+ */
+static const enum cpu_feature flag_features[] = {FEAT_X2APIC, FEAT_TSC_DEADLINE, FEAT_UMIP,
+						 FEAT_PCID};
+
+static int flag_feature(const char *name)
+{
+	char want[24];
+	size_t i;
+
+	for (i = 0; name[i] && i + 1 < sizeof(want); i++)
+		want[i] = name[i] == '-' ? '_' : name[i]; /* QEMU spells tsc-deadline */
+	want[i] = 0;
+	for (i = 0; i < sizeof(flag_features) / sizeof(flag_features[0]); i++)
+		if (!strcmp(cpu_feature_name(flag_features[i]), want))
+			return (int)flag_features[i];
+	return -1;
+}
+
+static int parse_flag(char *item, int *feat, bool *on)
+{
+	char *name = item, *eq;
+
+	if (item[0] == '+' || item[0] == '-') {
+		*on = item[0] == '+';
+		name++;
+	} else if ((eq = strchr(item, '='))) {
+		*eq = 0;
+		if (strcmp(eq + 1, "on") && strcmp(eq + 1, "off"))
+			return -1;
+		*on = !strcmp(eq + 1, "on");
+	} else {
+		return -1;
+	}
+	*feat = flag_feature(name);
+	return *feat < 0 ? -2 : 0;
+}
+
+int cpu_model_apply_flags(struct cpu_model *m, const char *flags, char *why, size_t len)
+{
+	const char *p = flags ? flags : "";
+
+	while (*p) {
+		size_t n = strcspn(p, ",");
+		char item[32], orig[32];
+		int feat, ret;
+		bool on = false;
+
+		if (n >= sizeof(item)) {
+			snprintf(why, len, "CPU feature '%.*s' is too long", (int)n, p);
+			return -EINVAL;
+		}
+		memcpy(item, p, n);
+		item[n] = 0;
+		memcpy(orig, item, n + 1);
+		p += n + (p[n] == ',');
+		if (!n)
+			continue;
+		ret = parse_flag(item, &feat, &on);
+		if (ret == -1) {
+			snprintf(why, len, "'%s': a CPU feature is +NAME, -NAME or NAME=on|off",
+				 orig);
+			return -EINVAL;
+		}
+		if (ret == -2) {
+			snprintf(why, len,
+				 "CPU feature '%s' cannot be set (vx86 sets x2apic, tsc-deadline, "
+				 "umip "
+				 "and pcid)",
+				 orig);
+			return -EINVAL;
+		}
+		cpu_model_set_feature(m, (enum cpu_feature)feat, on);
+	}
+	return 0;
 }
 
 /*

@@ -9,6 +9,7 @@
 #define VX86_VCPU_CPU_MODEL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 enum cpu_vendor {
@@ -104,6 +105,14 @@ bool cpu_has(const struct cpu_model *m, enum cpu_feature f);
 
 /* Set or clear a feature bit in the model's CPUID table (tests, and --cpu adjustments). */
 void cpu_model_set_feature(struct cpu_model *m, enum cpu_feature f, bool on);
+
+/*
+ * --cpu feature flags, QEMU style ("+umip,-pcid,x2apic=off"): set or clear
+ * them in the model. Only features both states of which vx86 honours may be
+ * named; anything else is -EINVAL with `why` filled, the model unchanged up
+ * to the bad item.
+ */
+int cpu_model_apply_flags(struct cpu_model *m, const char *flags, char *why, size_t len);
 
 /* "nx", "x2apic", ... for messages and the `vx86 msrs` notes. */
 const char *cpu_feature_name(enum cpu_feature f);

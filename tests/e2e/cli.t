@@ -94,6 +94,18 @@ like "$TMP/err" "not supported" "with a reason"
 run run -m 4G "$TMP/junk.bin"
 is_status 2 "4 GiB of RAM is refused (above the 32-bit MMIO window)"
 
+# --cpu feature flags (emu): checked before anything runs.
+run run --engine=emu --cpu=intel,+sse "$TMP/junk.bin"
+is_status 2 "--cpu=intel,+sse is refused"
+like "$TMP/err" "'+sse' cannot be set (vx86 sets x2apic, tsc-deadline, umip and pcid)" \
+	"and the message names the feature and what can be set"
+run run --engine=emu --cpu=umip "$TMP/junk.bin"
+is_status 2 "--cpu=umip (no sign) is refused"
+run run --engine=emu --cpu=pentium,+umip "$TMP/junk.bin"
+like "$TMP/err" "unknown CPU model 'pentium'" "--cpu=pentium,+umip names the model"
+run msrs --cpu=amd,+umip
+is_status 2 "'vx86 msrs' takes no feature flags"
+
 run run --engine=qemu "$TMP/junk.bin"
 is_status 2 "an unknown --engine is refused"
 like "$TMP/err" "qemu" "and the message names it"

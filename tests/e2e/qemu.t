@@ -23,8 +23,9 @@ for elf in "$GUESTS"/*.elf; do
 	# msrconf and crconf print the CPUID (msrconf also MCG_CAP) they see and adapt
 	# their checks to it; that differs between QEMU's CPU and vx86's by design
 	# (QEMU also has a local APIC). run.t judges their verdicts, with QEMU as
-	# the reference for what KVM decides.
-	case $name in msrconf | crconf) continue ;; esac
+	# the reference for what KVM decides. apic needs a local APIC, which QEMU
+	# on KVM has and vx86's kvm engine does not yet (run.t: vx86-no-local-apic).
+	case $name in msrconf | crconf | apic) continue ;; esac
 	qemu_ref "$elf" "$TMP/qemu"
 	qstatus=$(cat "$TMP/qemu.status")
 	run run --engine=kvm --timeout 120 "$elf"

@@ -4,6 +4,7 @@
  * feature flips, the dynamic CPUID bits, out-of-range leaves per vendor, and a
  * model derived from a foreign CPUID table.
  */
+#include <errno.h>
 #include <string.h>
 
 #include "tap.h"
@@ -282,6 +283,35 @@ static void test_vendor_names(void)
 	   "vendor names");
 }
 
+/* --cpu feature flags: only the features vx86 honours both ways; a bad item is refused. */
+static void test_flags(void)
+{
+	struct cpu_model m;
+	char why[160] = "";
+
+	cpu_model_init(&m, CPU_VENDOR_INTEL);
+	ok(!cpu_has(&m, FEAT_UMIP) && cpu_has(&m, FEAT_PCID) && cpu_has(&m, FEAT_X2APIC),
+	   "intel starts without UMIP, with PCID and x2APIC");
+	ok(cpu_model_apply_flags(&m, "+umip,-pcid,x2apic=off,tsc-deadline=off", why, sizeof(why)) ==
+		   0,
+	   "+umip,-pcid,x2apic=off,tsc-deadline=off is accepted");
+	ok(cpu_has(&m, FEAT_UMIP) && !cpu_has(&m, FEAT_PCID) && !cpu_has(&m, FEAT_X2APIC) &&
+		   !cpu_has(&m, FEAT_TSC_DEADLINE),
+	   "and each one lands in CPUID");
+	ok(cpu_model_apply_flags(&m, "x2apic=on,,+pcid", why, sizeof(why)) == 0 &&
+		   cpu_has(&m, FEAT_X2APIC) && cpu_has(&m, FEAT_PCID),
+	   "NAME=on and empty items");
+	ok(cpu_model_apply_flags(&m, "+sse", why, sizeof(why)) == -EINVAL &&
+		   strstr(why, "'+sse' cannot be set"),
+	   "a feature vx86 cannot set is refused by name: %s", why);
+	ok(cpu_model_apply_flags(&m, "umip", why, sizeof(why)) == -EINVAL &&
+		   strstr(why, "+NAME, -NAME or NAME=on|off"),
+	   "a bare name is refused with the syntax");
+	ok(cpu_model_apply_flags(&m, "umip=maybe", why, sizeof(why)) == -EINVAL,
+	   "NAME=maybe is refused");
+	ok(cpu_model_apply_flags(&m, NULL, why, sizeof(why)) == 0, "no flags: nothing to do");
+}
+
 int main(void)
 {
 	test_intel();
@@ -291,5 +321,6 @@ int main(void)
 	test_out_of_range();
 	test_from_cpuid();
 	test_vendor_names();
+	test_flags();
 	return tap_done();
 }

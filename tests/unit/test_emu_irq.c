@@ -5,7 +5,9 @@
  * 6.8.1, 6.8.3), through the IVT in real mode and the IDT in protected and long
  * mode, with the return address of the next instruction, IF cleared by an
  * interrupt gate, and a fault on the way delivered on its own with EXT set in
- * its error code (Table 6-4: external interrupts are benign).
+ * its error code (Table 6-4: external interrupts are benign); interrupt-window
+ * exits (engine_ops.irq_window), which never split an MMIO instruction from
+ * its replay, and NMIs (engine_ops.nmi).
  */
 #include <errno.h>
 
@@ -106,6 +108,39 @@ int main(void)
 	is_u64(et_stack(&t, 0, 2), ET_CODE & 0xffff, "real-mode frame IP");
 	ok(et_stack(&t, 4, 2) & RFL_IF, "real-mode frame FLAGS has IF=1");
 	ok(!(t.st.rflags & RFL_IF), "real mode: IF cleared");
+
+	/* Interrupt-window exiting: an exit where an interrupt could be taken, none injected. */
+	fresh(ET_PROT32, BYTES(0xfb, 0x90, 0xf4), false); /* sti; nop; hlt */
+	emu_engine_ops.irq_window(t.ctx, true);
+	r = et_run(&t);
+	ok(r == EXIT_REASON_INTERRUPT_WINDOW && t.st.rip == ET_CODE + 2,
+	   "window: the exit comes after STI's shadow, at the HLT (rip 0x%llx)",
+	   (unsigned long long)t.st.rip);
+	ok(irq(0x34) == 0, "then the VMM injects 0x34");
+	r = et_run(&t);
+	ok(r == EXIT_REASON_HLT && et_vector(&t) == 0x34 && et_stack(&t, 0, 4) == ET_CODE + 2,
+	   "0x34 is taken at once, returning to the HLT");
+
+	/*
+	 * An MMIO store is not a boundary until its replay: a window asked for
+	 * after its exit opens after the store, which runs once (SDM 6.6).
+	 */
+	fresh(ET_PROT32, BYTES(0x89, 0x05, 0x00, 0x03, 0xe0, 0xfe, 0xf4), true); /* mov %eax,mem */
+	r = et_run(&t);
+	ok(r == EXIT_REASON_EPT_VIOLATION && t.exit.mmio.write && t.exit.mmio.gpa == 0xfee00300,
+	   "a store to 0xfee00300 exits as MMIO");
+	emu_engine_ops.irq_window(t.ctx, true);
+	r = et_run(&t);
+	ok(r == EXIT_REASON_INTERRUPT_WINDOW && t.st.rip == ET_CODE + 6,
+	   "the window opens after the store completes (rip 0x%llx), not before its replay",
+	   (unsigned long long)t.st.rip);
+
+	/* NMI: taken with IF = 0, through vector 2 (SDM 6.7). */
+	fresh(ET_PROT32, BYTES(0x90, 0xf4), false);
+	ok(emu_engine_ops.nmi(t.ctx) == 0, "NMI requested with IF=0");
+	r = et_run(&t);
+	ok(r == EXIT_REASON_HLT && et_vector(&t) == 2 && et_stack(&t, 0, 4) == ET_CODE,
+	   "the NMI is taken at the first boundary whatever IF says");
 
 	/* Long mode: a 64-bit frame. */
 	fresh(ET_LONG64, BYTES(0x90, 0xf4), true);

@@ -119,8 +119,12 @@ static void complete_exit(struct emu *e)
 		e->mmio_n = 0; /* the MMIO log belongs to an instruction that is done or redone */
 	if (x->fault.pending)
 		emu_raise(e, x->fault.vector, x->fault.has_error, x->fault.error_code);
-	/* The exiting instruction retires now: a shadow that covered it ends (SDM 6.8.3). */
-	e->shadow = false;
+	/*
+	 * The exiting instruction retires now: a shadow that covered it ends (SDM
+	 * 6.8.3). An MMIO access does not retire it: the instruction runs again.
+	 */
+	if (x->reason != EXIT_REASON_EPT_VIOLATION)
+		e->shadow = false;
 	switch (x->reason) {
 	case EXIT_REASON_IO_INSTRUCTION:
 		emu_complete_io(e, x);
@@ -175,21 +179,24 @@ static int run_loop(struct emu *e)
 		 * SDM 6.8.1, 6.8.3: a pending external interrupt is taken at an
 		 * instruction boundary with IF = 1 and no interrupt shadow. While
 		 * one is pending, every instruction is such a boundary: blocks run
-		 * one instruction at a time (block_stop).
+		 * one instruction at a time (block_stop). SDM 6.7.1: an NMI is
+		 * taken at the next boundary unless an NMI handler runs (blocking
+		 * until the next IRET) or a MOV SS shadow covers it; it comes
+		 * before a maskable interrupt (6.9). An instruction being replayed
+		 * after an MMIO exit (mmio_n) is not at a boundary: taking an event
+		 * there would run it again after the handler, repeating its side
+		 * effects (SDM 6.6).
 		 */
-		/*
-		 * SDM 6.7.1: an NMI is taken at the next boundary unless an NMI
-		 * handler runs (blocking until the next IRET) or a MOV SS shadow
-		 * covers it; it comes before a maskable interrupt (6.9).
-		 */
-		if (e->nmi_pending && !e->nmi_blocked && !e->shadow) {
+		bool boundary = e->mmio_n == 0;
+
+		if (boundary && e->nmi_pending && !e->nmi_blocked && !e->shadow) {
 			e->nmi_pending = false;
 			e->nmi_blocked = true;
 			e->in = NULL;
 			emu_deliver_intr(e, EXC_NMI);
 		}
-		if ((e->irq_pending >= 0 || e->irq_window) && (e->st.rflags & RFLAGS_IF) &&
-		    !e->shadow) {
+		if (boundary && (e->irq_pending >= 0 || e->irq_window) &&
+		    (e->st.rflags & RFLAGS_IF) && !e->shadow) {
 			unsigned v = (unsigned)e->irq_pending;
 
 			e->in = NULL;
@@ -312,6 +319,7 @@ static uint64_t guest_tsc(const struct emu *e)
 static int emu_create(const struct engine_config *cfg, struct cpu_model *cpu, void **ctx)
 {
 	struct emu *e = calloc(1, sizeof(*e));
+	char why[160];
 
 	if (!e) {
 		fprintf(cfg->log, "vx86: emu: out of memory\n");
@@ -323,6 +331,11 @@ static int emu_create(const struct engine_config *cfg, struct cpu_model *cpu, vo
 	e->irq_pending = -1;
 	/* The decoder follows Intel where vendors differ, so Intel is the default. */
 	cpu_model_init(&e->cpu, cfg->vendor == CPU_VENDOR_AMD ? CPU_VENDOR_AMD : CPU_VENDOR_INTEL);
+	if (cpu_model_apply_flags(&e->cpu, cfg->cpu_flags, why, sizeof(why))) {
+		fprintf(cfg->log, "vx86: --cpu: %s\n", why);
+		free(e);
+		return -EINVAL;
+	}
 	mmu_cpu_init(&e->mmu_cpu, &e->cpu);
 	e->model = (struct vcpu_model){.st = &e->st, .cpu = &e->cpu};
 	if (emu_mem_init(e, cfg)) {

@@ -308,6 +308,16 @@ static int kvm_create(const struct engine_config *cfg, struct cpu_model *cpu, vo
 
 	if (!k)
 		return -ENOMEM;
+	/* KVM's CPUID is the host's (kvm_pvm cannot even mask it): no flags here yet. */
+	if (cfg->cpu_flags && *cfg->cpu_flags) {
+		fprintf(cfg->log,
+			"vx86: --cpu feature flags (%s) need --engine=emu; the kvm engine gives "
+			"the "
+			"guest the CPUID KVM supports\n",
+			cfg->cpu_flags);
+		free(k);
+		return -EINVAL;
+	}
 	k->log = cfg->log;
 	k->vm_fd = k->vcpu_fd = -1;
 	k->thread = pthread_self();

@@ -11,7 +11,7 @@
 # Without the tarball (and no KUT_SRC) the whole file is skipped, saying so.
 . "$(dirname "$0")/lib.sh"
 
-passing="msr tsc tsc_adjust setjmp memory eventinj idt_test hypercall umip vmexit_vmcall vmexit_tscdeadline vmexit_cpuid vmexit_mov_to_cr8 vmexit_mov_from_cr8"
+passing="msr tsc tsc_adjust setjmp memory eventinj idt_test hypercall umip la57 vmexit_vmcall vmexit_tscdeadline vmexit_cpuid vmexit_mov_to_cr8 vmexit_mov_from_cr8"
 srcdir=${SRCDIR:-.}
 
 if [ -z "${KUT_SRC:-}" ]; then

@@ -713,11 +713,22 @@ static void test_dtables(struct et *t)
 		   t->st.idt.base == 0xffff800012345678ull && t->st.idt.limit == 0xfff,
 	   "long: lidt; sidt");
 	is_u64(rd(t, ET_DATA + 0x12, 8), 0xffff800012345678ull, "long: SIDT stores an 8-byte base");
+	/*
+	 * The base is checked at the CPU's widest linear address (57 bits: the
+	 * model has LA57), whatever CR4.LA57 says (5-level paging white paper 2.5).
+	 */
 	reset(t, ET_LONG64);
-	wr(t, ET_DATA + 2, 8, 0x0000800000000000ull);
+	wr(t, ET_DATA + 2, 8, 0x0100000000000000ull);
 	ok(run(t, BYTES(0x0f, 0x01, 0x14, 0x25, 0x00, 0x00, 0x03, 0x00)) == V_GP,
-	   "long: lgdt with a non-canonical base: #GP");
+	   "long: lgdt with a base non-canonical at 57 bits: #GP");
 	is_u64(t->st.gdt.base, ET_GDT, "long: GDTR unchanged");
+	reset(t, ET_LONG64);
+	wr(t, ET_DATA, 2, 0x0fff);
+	wr(t, ET_DATA + 2, 8, 0x0000800000000000ull);
+	ok(!(t->st.cr4 & CR4_LA57) &&
+		   run(t, BYTES(0x0f, 0x01, 0x1c, 0x25, 0x00, 0x00, 0x03, 0x00, 0xf4)) == -1 &&
+		   t->st.idt.base == 0x0000800000000000ull,
+	   "long, CR4.LA57=0: lidt of a base canonical at 57 bits only is taken");
 
 	/* Privilege: LGDT at CPL 3; SGDT at CPL 3 only without UMIP. */
 	reset(t, ET_PROT32);

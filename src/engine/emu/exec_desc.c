@@ -23,6 +23,17 @@ static void protmode_only(struct emu *e)
 }
 
 /*
+ * Intel's 5-level paging white paper (2.5), KVM's X86EMUL_F_DT_LOAD: bases
+ * loaded into GDTR, IDTR, LDTR and TR are checked against the widest linear
+ * address the CPU supports (57 bits with LA57), whatever CR4.LA57 says; the
+ * MSR bases are checked the same way (spec/msr.md §5.1).
+ */
+static unsigned dt_base_bits(const struct emu *e)
+{
+	return cpu_has(&e->cpu, FEAT_LA57) ? 57 : 48;
+}
+
+/*
  * SDM LGDT/LIDT: limit (2 bytes), then the base: 8 bytes in 64-bit mode (must be
  * canonical), else 4, of which a 16-bit operand size keeps 24 bits.
  */
@@ -38,7 +49,7 @@ static void load_dtable(struct emu *e, const struct insn *in, struct dtable *dt)
 	base = emu_read(e, in->seg, (ea + 2) & emu_mask(in->asz), e->long64 ? 8 : 4);
 	if (!e->long64 && in->osz == 2)
 		base &= 0xffffff;
-	if (e->long64 && !is_canonical(base, cpu_vaddr_bits(&e->st)))
+	if (e->long64 && !is_canonical(base, dt_base_bits(e)))
 		emu_gp(e, 0);
 	dt->base = base;
 	dt->limit = limit;
@@ -86,7 +97,7 @@ static void sys_desc(struct emu *e, uint16_t sel, bool (*ok_type)(unsigned, bool
 		emu_seg_fault(e, EXC_GP, sel, 0);
 	if (!desc_present(d))
 		emu_seg_fault(e, EXC_NP, sel, 0);
-	if (lma && !is_canonical(desc_base(d), cpu_vaddr_bits(&e->st)))
+	if (lma && !is_canonical(desc_base(d), dt_base_bits(e)))
 		emu_seg_fault(e, EXC_GP, sel, 0);
 }
 

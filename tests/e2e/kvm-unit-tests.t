@@ -6,7 +6,7 @@
 # tests/kvm-unit-tests/run.sh, exactly as `make kvm-unit-tests` does. Each test
 # must keep passing; one TAP point per test.
 #
-# Kept out, and why (README, "kvm-unit-tests"): sieve passes but runs ~40 s on
+# Kept out, and why (README, "kvm-unit-tests"): sieve passes but runs ~2 min on
 # emu (the suite allows 180 s); the others fail or skip for named reasons.
 # Without the tarball (and no KUT_SRC) the whole file is skipped, saying so.
 . "$(dirname "$0")/lib.sh"

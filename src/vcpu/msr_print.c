@@ -2,6 +2,7 @@
 /* MSR names (msr_name) and `vx86 msrs` (msr_table_print): the descriptor table as text. */
 #include <string.h>
 
+#include "lapic.h"
 #include "msr_impl.h"
 
 static const char *const mc_bank_regs[MC_BANK_MSRS] = {"CTL", "STATUS", "ADDR", "MISC"};
@@ -100,6 +101,20 @@ static void print_wrapped(FILE *out, const char *text)
 }
 
 /*
+ * The x2APIC range is the local APIC's, not a row of the table (msr.c), but a
+ * reader of `vx86 msrs` looks for it in index order.
+ */
+static void print_x2apic(const struct cpu_model *cpu, FILE *out)
+{
+	fprintf(out, ROW_FMT, "0x800-0x8ff", "x2APIC registers", "guest", "-",
+		cpu_has(cpu, FEAT_X2APIC) ? "yes" : "no (needs x2apic)");
+	print_wrapped(out, "The local APIC's registers (SDM 11.12), on engines with vx86's APIC "
+			   "(emu). #GP unless APIC_BASE.EXTD; absent, read-only and write-only "
+			   "registers fault as such; bits 63:32 reserved except in the ICR "
+			   "(0x830). Not in the index lists.");
+}
+
+/*
  * `vx86 msrs`: a row line, then the notes wrapped below it. A "no (needs ...)"
  * too wide for the last column becomes "no" with the needs leading the notes.
  */
@@ -108,12 +123,18 @@ void msr_table_print(const struct cpu_model *cpu, FILE *out)
 	unsigned rows;
 	const struct msr_desc *table = msr_table(&rows);
 
+	bool x2apic_done = false;
+
 	fprintf(out, ROW_FMT, "INDEX", "NAME", "WRITER", "LIST", "THIS CPU");
 	for (size_t i = 0; i < rows; i++) {
 		const struct msr_desc *d = &table[i];
 		char idx[24], has[128], notes[512];
 		bool wide;
 
+		if (!x2apic_done && d->index > X2APIC_MSR_LAST) {
+			print_x2apic(cpu, out);
+			x2apic_done = true;
+		}
 		if (d->count > 1)
 			snprintf(idx, sizeof(idx), "0x%x-0x%x", d->index, d->index + d->count - 1);
 		else

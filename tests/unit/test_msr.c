@@ -548,6 +548,10 @@ static void test_print(void)
 		   strstr(s, "host       emulated"),
 	   "writers print as guest, host, read-only, write-only");
 	ok(strstr(s, "no (needs xsaves)") != NULL, "Intel model: XSS says no (needs xsaves)");
+	ok(strstr(s, "\n0x800-0x8ff x2APIC registers") != NULL &&
+		   strstr(s, "\n0x800-0x8ff") > strstr(s, "\n0x6e0 ") &&
+		   strstr(s, "\n0x800-0x8ff") < strstr(s, "\n0xc0000080 "),
+	   "the x2APIC range is listed in index order");
 	ok(longest_line(s) <= 100, "Intel: every line fits 100 columns (%u)", longest_line(s));
 	free(s);
 	cpu_model_init(&cpu, CPU_VENDOR_AMD);

@@ -108,8 +108,7 @@ static void deliver_events(struct vcpu *v)
 			v->reported_ipi[i] = true;
 			fprintf(v->log,
 				"vx86: the guest's local APIC received %s IPI; vx86 does not "
-				"deliver "
-				"those yet, so it is dropped (said once)\n",
+				"deliver those yet, so it is dropped (said once)\n",
 				what[i]);
 		}
 	l->nmi_pending = l->smi_pending = l->init_pending = false;

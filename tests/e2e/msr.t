@@ -119,7 +119,9 @@ le32() { # le32 HEX: the four bytes of a 32-bit value as printf octal escapes
 	done
 }
 "$VX86" host >"$TMP/host" 2>&1
-"$VX86" msrs | awk '/^0x/ { print $1 }' | tr '-' ' ' >"$TMP/rows"
+# The x2APIC range is listed too but is no row of the table: KVM never filters
+# it (spec/msr.md §10), so it is not vx86's to route.
+"$VX86" msrs | awk '/^0x/ && $1 != "0x800-0x8ff" { print $1 }' | tr '-' ' ' >"$TMP/rows"
 routed=0
 missed=
 disagree=
